@@ -1,0 +1,78 @@
+import { Kafka, logLevel, type Consumer, type ConsumerConfig, type Producer, type ProducerConfig, type LogEntry } from 'kafkajs';
+import type { Logger } from 'pino';
+
+/**
+ * The hub's one door to the Kafka client library. kafkajs has had no release since 2023; keeping
+ * it behind this module means another client can replace it in one place.
+ */
+export interface KafkaSettings {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly logger: Logger;
+  readonly connectionTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+}
+
+export interface KafkaClients {
+  readonly kafka: Kafka;
+  /** Idempotent, acks=all producer: a send resolves only once every in-sync replica has the record. */
+  producer(overrides?: ProducerConfig): Producer;
+  consumer(config: ConsumerConfig): Consumer;
+}
+
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+export function createKafka(settings: KafkaSettings): KafkaClients {
+  const log = settings.logger.child({ component: 'kafkajs' });
+  const kafka = new Kafka({
+    clientId: settings.clientId,
+    brokers: [...settings.brokers],
+    connectionTimeout: settings.connectionTimeoutMs ?? 3000,
+    requestTimeout: settings.requestTimeoutMs ?? 30_000,
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: entry }: LogEntry) => {
+        const { message, ...rest } = entry;
+        log[LEVELS[level] ?? 'info'](rest, message);
+      },
+  });
+  return {
+    kafka,
+    producer: (overrides = {}) =>
+      kafka.producer({
+        idempotent: true,
+        // One request in flight per broker keeps the idempotent sequence numbers in order on retry.
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        ...overrides,
+      }),
+    consumer: (config) => kafka.consumer({ sessionTimeout: 30_000, heartbeatInterval: 3000, allowAutoTopicCreation: false, ...config }),
+  };
+}
+
+/** Create topics that do not exist yet (an existing topic is left as it is). */
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: readonly { topic: string; numPartitions?: number; replicationFactor?: number; configEntries?: { name: string; value: string }[] }[],
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t.topic));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({ numPartitions: 3, replicationFactor: -1, ...t })),
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

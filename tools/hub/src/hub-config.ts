@@ -1,0 +1,14 @@
+import { env, loadConfig } from '@gongkai/runtime';
+
+/** What `npm start` can be told through the environment; every default runs on one laptop. */
+export const hubVariables = {
+  HUB_STATE_DIR: env.string({ default: '.hub', doc: 'folder for broker data, logs and the running hub state' }),
+  HUB_KAFKA_PORT: env.port({ default: 9092, doc: 'client port of the local broker; the controller takes the next one' }),
+  HUB_KAFKA_BROKERS: env.hostPorts({ optional: true, doc: 'use this Kafka instead of starting a local broker' }),
+};
+
+export type HubConfig = ReturnType<typeof loadHubConfig>;
+
+export function loadHubConfig(environment: NodeJS.ProcessEnv = process.env) {
+  return loadConfig(hubVariables, environment);
+}

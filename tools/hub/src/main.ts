@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { LocalKafka, LocalKafkaError, isListening } from '@gongkai/local-kafka';
+import { ConfigError } from '@gongkai/runtime';
+import { loadHubConfig } from './hub-config';
+
+interface HubState {
+  readonly pid: number;
+  readonly kafka: string;
+  readonly startedAt: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function up(): Promise<number> {
+  const config = loadHubConfig();
+  const stateDir = resolve(config.HUB_STATE_DIR);
+  const stateFile = join(stateDir, 'hub.json');
+  mkdirSync(stateDir, { recursive: true });
+  if (existsSync(stateFile)) {
+    const running = JSON.parse(readFileSync(stateFile, 'utf8')) as HubState;
+    if (alive(running.pid)) {
+      console.error(`The hub is already running (pid ${running.pid}, since ${running.startedAt}), Kafka at ${running.kafka}.`);
+      console.error('Stop it with Ctrl-C in its terminal, or `npm stop`, before starting another.');
+      return 1;
+    }
+    rmSync(stateFile); // left by a hub that died without cleaning up
+  }
+
+  let kafka: LocalKafka | undefined;
+  let bootstrap: string;
+  if (config.HUB_KAFKA_BROKERS) {
+    bootstrap = config.HUB_KAFKA_BROKERS.join(',');
+  } else {
+    for (const port of [config.HUB_KAFKA_PORT, config.HUB_KAFKA_PORT + 1]) {
+      if (await isListening(port)) {
+        console.error(`Port ${port} on 127.0.0.1 is in use by another program; set HUB_KAFKA_PORT to another port (it takes two: N and N+1).`);
+        return 1;
+      }
+    }
+    console.log(`Starting Kafka (first run fetches the jars with Maven, about a minute)…`);
+    kafka = await LocalKafka.start({ nodes: 1, port: config.HUB_KAFKA_PORT, dir: join(stateDir, 'kafka') });
+    bootstrap = kafka.bootstrap;
+  }
+  const state: HubState = { pid: process.pid, kafka: bootstrap, startedAt: new Date().toISOString() };
+  writeFileSync(stateFile, JSON.stringify(state, null, 2));
+
+  console.log('');
+  console.log('Gongkai Hub is up.');
+  console.log(`  Kafka        ${bootstrap}${kafka ? `   (log: ${kafka.nodes[0]?.logFile ?? ''})` : ' (external)'}`);
+  console.log(`  State        ${stateDir}`);
+  console.log('');
+  console.log('Stop it with Ctrl-C here, or `npm stop` from another terminal.');
+
+  await new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  console.log('\nStopping…');
+  await kafka?.stop();
+  rmSync(stateFile, { force: true });
+  console.log('Stopped.');
+  return 0;
+}
+
+async function down(): Promise<number> {
+  const config = loadHubConfig();
+  const stateFile = join(resolve(config.HUB_STATE_DIR), 'hub.json');
+  if (!existsSync(stateFile)) {
+    console.log('The hub is not running.');
+    return 0;
+  }
+  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as HubState;
+  if (alive(state.pid)) {
+    process.kill(state.pid, 'SIGTERM');
+    const deadline = Date.now() + 30_000;
+    while (alive(state.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (alive(state.pid)) {
+      console.error(`The hub (pid ${state.pid}) did not stop within 30 s.`);
+      return 1;
+    }
+  }
+  rmSync(stateFile, { force: true });
+  console.log('The hub is stopped.');
+  return 0;
+}
+
+const command = process.argv[2] ?? 'up';
+const commands: Record<string, () => Promise<number>> = { up, down };
+const run = commands[command];
+if (!run) {
+  console.error(`usage: hub up | down (got '${command}')`);
+  process.exit(2);
+}
+run().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof ConfigError || err instanceof LocalKafkaError) console.error(err.message);
+    else console.error(err);
+    process.exit(1);
+  },
+);
