@@ -1,0 +1,46 @@
+import { epochDaysToIsoDate, isoDateToEpochDays } from './avro-logical-types';
+import { parseSchema } from './schema-registry';
+
+describe('Avro logical types', () => {
+  it('maps calendar dates to days since 1970-01-01 and back', () => {
+    expect(isoDateToEpochDays('1970-01-01')).toBe(0);
+    expect(isoDateToEpochDays('2025-06-26')).toBe(20265);
+    expect(isoDateToEpochDays('1969-12-31')).toBe(-1);
+    expect(epochDaysToIsoDate(20265)).toBe('2025-06-26');
+    expect(epochDaysToIsoDate(-1)).toBe('1969-12-31');
+  });
+
+  it('refuses dates that do not exist or are not written YYYY-MM-DD', () => {
+    expect(isoDateToEpochDays('2024-02-29')).toBe(19782);
+    expect(isoDateToEpochDays('2025-02-29')).toBeUndefined();
+    expect(isoDateToEpochDays('2025-13-01')).toBeUndefined();
+    expect(isoDateToEpochDays('2025-6-26')).toBeUndefined();
+    expect(isoDateToEpochDays('2025-06-26T00:00:00Z')).toBeUndefined();
+  });
+
+  it('encodes timestamps as epoch milliseconds and dates as epoch days, as the Avro specification says', () => {
+    const type = parseSchema({
+      type: 'record',
+      name: 'T',
+      fields: [
+        { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } },
+        { name: 'on', type: { type: 'int', logicalType: 'date' } },
+      ],
+    });
+    const plain = parseSchema({ type: 'record', name: 'T', fields: [{ name: 'at', type: 'long' }, { name: 'on', type: 'int' }] });
+    const at = new Date('2025-06-27T01:30:00.123Z');
+    const bytes = type.toBuffer({ at, on: '2025-06-26' });
+
+    expect(plain.fromBuffer(bytes)).toEqual({ at: at.getTime(), on: 20265 });
+    expect(type.fromBuffer(bytes)).toEqual({ at, on: '2025-06-26' });
+    expect(type.isValid({ at: at.getTime(), on: '2025-06-26' })).toBe(false);
+    expect(type.isValid({ at: new Date(Number.NaN), on: '2025-06-26' })).toBe(false);
+  });
+
+  it('reads a plain long written by an older schema as a timestamp', () => {
+    const reader = parseSchema({ type: 'record', name: 'T', fields: [{ name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } }] });
+    const writer = parseSchema({ type: 'record', name: 'T', fields: [{ name: 'at', type: 'long' }] });
+    const bytes = writer.toBuffer({ at: 1_750_987_800_000 });
+    expect(reader.fromBuffer(bytes, reader.createResolver(writer))).toEqual({ at: new Date(1_750_987_800_000) });
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * `@gongkai/contracts`: everything that crosses a process boundary in Gongkai Hub, defined
+ * once — the event data types and their Avro schemas, the CloudEvents envelope on Kafka, the
+ * topic names, the gRPC ingest API and the domain rules its input must follow.
+ */
+export * from './errors';
+export * from './events';
+export { epochDaysToIsoDate, isoDateToEpochDays } from './avro-logical-types';
+export {
+  SCHEMAS_DIR,
+  SchemaRegistry,
+  canonicalFormOf,
+  dataschemaOf,
+  fingerprintOf,
+  getDefaultRegistry,
+  parseSchema,
+  type SchemaSource,
+  type SchemaVersion,
+} from './schema-registry';
+export {
+  checkEvolution,
+  describeProblem,
+  findIncompatibilities,
+  type CompatibilityProblem,
+  type Incompatibility,
+} from './schema-compatibility';
+export {
+  AVRO_CONTENT_TYPE,
+  CLOUDEVENTS_SPEC_VERSION,
+  EVENT_HEADERS,
+  EventCodec,
+  HUB_HEADERS,
+  decodeEvent,
+  encodeEvent,
+  type AnyHubEvent,
+  type EncodeOptions,
+  type EncodedEvent,
+  type EventInput,
+  type HubEvent,
+  type KafkaHeaderValue,
+  type KafkaMessageLike,
+} from './event-envelope';
+export {
+  CHANNELS,
+  DEFAULT_RETRY_TIERS,
+  TOPICS,
+  allTopics,
+  deadLetterTopic,
+  isChannelName,
+  retryTopic,
+  type ChannelName,
+  type TopicName,
+} from './topics';
+export {
+  INGEST_PROTO_FILES,
+  PROTOS_DIR,
+  PROTO_LOADER_OPTIONS,
+  loadIngestPackageDefinition,
+  loadIngestService,
+  type IngestGrpcObject,
+} from './ingest-service';
+export * from './validation';
+/** Types generated from `protos/` (messages, enums, the service client and handlers). */
+export type * as ingestApi from './ingest-api-types';

@@ -1,0 +1,23 @@
+/**
+ * 索引号 (index number) of a proactively disclosed item: `{issuing body code}/{YYYY}-{serial}`
+ * with a five-digit serial, e.g. `11371500004310437T/2025-00012`. The body code is the
+ * body's credit code, or the code it uses in index numbers instead.
+ */
+
+/** The parts of an index number. */
+export interface IndexNumber {
+  readonly bodyCode: string;
+  readonly year: number;
+  readonly serial: number;
+}
+
+const INDEX_NUMBER = /^([0-9A-Z][0-9A-Z-]{0,31})\/(\d{4})-(\d{5})$/;
+
+/** Parses an index number; undefined when it is not in that form or its serial is 00000. */
+export function parseIndexNumber(text: string): IndexNumber | undefined {
+  const match = INDEX_NUMBER.exec(text);
+  if (!match) return undefined;
+  const [, bodyCode, year, serial] = match as unknown as [string, string, string, string];
+  if (Number(serial) === 0) return undefined;
+  return { bodyCode, year: Number(year), serial: Number(serial) };
+}
