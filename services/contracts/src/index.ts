@@ -60,5 +60,6 @@ export {
   type IngestGrpcObject,
 } from './ingest-service';
 export * from './validation';
+export { PUBLISH_ONEOF_TYPES, eventDataFromProto, eventDataToProto, type PublishOneofField } from './ingest-mapping';
 /** Types generated from `protos/` (messages, enums, the service client and handlers). */
 export type * as ingestApi from './ingest-api-types';

@@ -56,10 +56,16 @@ export function createKafka(settings: KafkaSettings): KafkaClients {
   };
 }
 
-/** Create topics that do not exist yet (an existing topic is left as it is). */
+/**
+ * Create topics that do not exist yet (an existing topic is left as it is), and wait until
+ * every partition has a leader. kafkajs' own `waitForLeaders` gives up when a broker that has
+ * not yet heard of the new topic answers its metadata request (UNKNOWN_TOPIC_OR_PARTITION),
+ * which happens on a multi-node cluster; this waits through that.
+ */
 export async function ensureTopics(
   kafka: Kafka,
   topics: readonly { topic: string; numPartitions?: number; replicationFactor?: number; configEntries?: { name: string; value: string }[] }[],
+  timeoutMs = 30_000,
 ): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
@@ -67,10 +73,23 @@ export async function ensureTopics(
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t.topic));
     if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((t) => ({ numPartitions: 3, replicationFactor: -1, ...t })),
-      });
+      try {
+        await admin.createTopics({ waitForLeaders: false, topics: missing.map((t) => ({ numPartitions: 3, replicationFactor: -1, ...t })) });
+      } catch (err) {
+        // Another instance created it first: that is what we wanted.
+        if ((err as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw err;
+      }
+    }
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const meta = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+        if (meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+      }
+      if (Date.now() > deadline) throw new Error(`topics ${topics.map((t) => t.topic).join(', ')} have no leaders after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
     }
   } finally {
     await admin.disconnect();

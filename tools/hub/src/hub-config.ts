@@ -4,6 +4,7 @@ import { env, loadConfig } from '@gongkai/runtime';
 export const hubVariables = {
   HUB_STATE_DIR: env.string({ default: '.hub', doc: 'folder for broker data, logs and the running hub state' }),
   HUB_KAFKA_PORT: env.port({ default: 9092, doc: 'client port of the local broker; the controller takes the next one' }),
+  HUB_GATEWAY_PORT: env.port({ default: 50051, doc: 'gRPC port of the gateway' }),
   HUB_KAFKA_BROKERS: env.hostPorts({ optional: true, doc: 'use this Kafka instead of starting a local broker' }),
 };
 

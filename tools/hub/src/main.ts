@@ -4,6 +4,9 @@ import { join, resolve } from 'node:path';
 import { LocalKafka, LocalKafkaError, isListening } from '@gongkai/local-kafka';
 import { ConfigError } from '@gongkai/runtime';
 import { loadHubConfig } from './hub-config';
+import { ServiceProcess } from './service-process';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
 
 interface HubState {
   readonly pid: number;
@@ -53,10 +56,45 @@ async function up(): Promise<number> {
   const state: HubState = { pid: process.pid, kafka: bootstrap, startedAt: new Date().toISOString() };
   writeFileSync(stateFile, JSON.stringify(state, null, 2));
 
+  const logs = join(stateDir, 'logs');
+  const common = { KAFKA_BROKERS: bootstrap, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
+  const services = [
+    new ServiceProcess(
+      'gateway',
+      join(ROOT, 'services/gateway/dist/main.js'),
+      {
+        ...common,
+        GATEWAY_PORT: String(config.HUB_GATEWAY_PORT),
+        GATEWAY_STATE_DIR: join(stateDir, 'gateway'),
+        GATEWAY_CALLERS_FILE: process.env.GATEWAY_CALLERS_FILE ?? join(ROOT, 'deploy/dev/callers.yaml'),
+      },
+      join(logs, 'gateway.log'),
+    ),
+  ];
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(services.map((s) => s.stop()));
+    await kafka?.stop();
+    rmSync(stateFile, { force: true });
+  };
+  for (const service of services) service.start();
+  for (const service of services) {
+    const code = await service.exitedWithin(1500);
+    if (code !== undefined) {
+      console.error(`The ${service.name} exited at start (code ${String(code)}); see ${service.logFile}`);
+      await stopAll();
+      return 1;
+    }
+  }
+
   console.log('');
   console.log('Gongkai Hub is up.');
   console.log(`  Kafka        ${bootstrap}${kafka ? `   (log: ${kafka.nodes[0]?.logFile ?? ''})` : ' (external)'}`);
-  console.log(`  State        ${stateDir}`);
+  console.log(`  Gateway      127.0.0.1:${config.HUB_GATEWAY_PORT}   gRPC gongkai.hub.v1.IngestService (health, reflection)`);
+  console.log(`  Logs         ${logs}`);
+  console.log('');
+  console.log('Publish a document with the sandbox token of the document system:');
+  console.log('  npm run hubctl -- publish tools/hubctl/examples/document.yaml --token dev-docs-token');
+  console.log('Sandbox tokens (deploy/dev/callers.yaml): dev-docs-token, dev-procurement-token, dev-requests-token');
   console.log('');
   console.log('Stop it with Ctrl-C here, or `npm stop` from another terminal.');
 
@@ -65,7 +103,7 @@ async function up(): Promise<number> {
     process.once('SIGTERM', done);
   });
   console.log('\nStopping…');
-  await kafka?.stop();
+  await stopAll();
   rmSync(stateFile, { force: true });
   console.log('Stopped.');
   return 0;

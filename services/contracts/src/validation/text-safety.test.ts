@@ -11,6 +11,11 @@ describe('text safety', () => {
     }
   });
 
+  it('refuses what invalid UTF-8 decodes to', () => {
+    expect(findUnsafeText(Buffer.from([0xe8, 0x81, 0x8a, 0xff, 0x41]).toString('utf8'))).toBe('invalid-utf8');
+    expect(findUnsafeText('聊城市')).toBeUndefined();
+  });
+
   it('refuses lone surrogates but not pairs', () => {
     expect(findUnsafeText('𠮷'.charAt(0))).toBe('lone-surrogate');
     expect(findUnsafeText(`a${'𠮷'.charAt(1)}b`)).toBe('lone-surrogate');

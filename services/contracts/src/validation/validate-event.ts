@@ -112,6 +112,8 @@ function checkText(check: Checker, value: unknown, path: (string | number)[]): v
     const problem = findUnsafeText(value);
     if (problem === 'control-character') {
       check.add(path, problem, 'contains a control character; only tab, line feed and carriage return are allowed');
+    } else if (problem === 'invalid-utf8') {
+      check.add(path, problem, 'contains bytes that are not valid UTF-8 (or the replacement character U+FFFD)');
     } else if (problem === 'lone-surrogate') {
       check.add(path, problem, 'contains a lone UTF-16 surrogate, which is not valid Unicode text');
     }

@@ -12,6 +12,7 @@ export const VALIDATION_RULES = Object.freeze([
   'positive-integer',
   'control-character',
   'lone-surrogate',
+  'invalid-utf8',
   'credit-code-format',
   'credit-code-check-character',
   'document-number-format',

@@ -1,0 +1,126 @@
+/**
+ * How the ingest API's messages become event data: one walk over the event's current Avro
+ * schema, taking each field from the proto message of the same (camelCase) name. The proto and
+ * the schema are kept field-for-field alike by a test, so this stays generic: a new field needs
+ * no code here.
+ *
+ * The mapping never rejects: what does not fit (a missing message, an unset enum) is passed on
+ * as it is and `validateEvent` names it, so a caller learns every problem in one answer.
+ */
+import { Type, types } from 'avsc';
+
+type RecordLike = types.RecordType;
+type UnionLike = { types: Type[] };
+type ArrayLike = types.ArrayType;
+type EnumLike = types.EnumType;
+import type { EventData, EventType } from './events/event-types';
+import { getDefaultRegistry, type SchemaRegistry } from './schema-registry';
+
+/** Proto field of `PublishRequest` that carries each event type (the `oneof` member). */
+export const PUBLISH_ONEOF_TYPES = Object.freeze({
+  document: 'document.published',
+  interpretation: 'interpretation.published',
+  procurement: 'procurement.published',
+  requestStatus: 'request.status_changed',
+} as const satisfies Record<string, EventType>);
+
+export type PublishOneofField = keyof typeof PUBLISH_ONEOF_TYPES;
+
+/**
+ * Event data of `type` from a proto message as @grpc/proto-loader decodes it with the hub's
+ * options (longs and enums as strings, Timestamps as `{ seconds, nanos }`).
+ */
+export function eventDataFromProto<T extends EventType>(type: T, message: unknown, registry: SchemaRegistry = getDefaultRegistry()): EventData<T> {
+  return fromProto(registry.latest(type).type, message) as EventData<T>;
+}
+
+function fromProto(type: Type, value: unknown): unknown {
+  if (Type.isType(type, 'record')) {
+    if (value === null || value === undefined || typeof value !== 'object') return value ?? null;
+    const source = value as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const field of (type as RecordLike).fields) out[field.name] = fromProto(field.type, source[field.name]);
+    return out;
+  }
+  if (Type.isType(type, 'union')) {
+    if (value === undefined || value === null) return null;
+    const branch = (type as unknown as UnionLike).types.find((t) => t.typeName !== 'null');
+    return branch ? fromProto(branch, value) : null;
+  }
+  if (Type.isType(type, 'array')) {
+    return Array.isArray(value) ? value.map((item) => fromProto((type as ArrayLike).itemsType, item)) : (value ?? []);
+  }
+  if (Type.isType(type, 'enum')) {
+    return typeof value === 'string' ? enumSymbol((type as EnumLike).symbols, value) : value;
+  }
+  if (Type.isType(type, 'logical')) {
+    if (type.typeName === 'logical:timestamp-millis') return timestampToDate(value);
+    return value; // `date` travels as 'YYYY-MM-DD' in both
+  }
+  if (Type.isType(type, 'long', 'int')) {
+    return typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+  }
+  return value;
+}
+
+/** `IMPORTANCE_IMPORTANT` → `IMPORTANT`; `*_UNSPECIFIED` → `UNKNOWN` (the schemas' default). */
+function enumSymbol(symbols: readonly string[], protoName: string): string {
+  if (protoName.endsWith('_UNSPECIFIED')) return 'UNKNOWN';
+  const match = symbols.filter((s) => protoName === s || protoName.endsWith(`_${s}`)).sort((a, b) => b.length - a.length)[0];
+  return match ?? protoName;
+}
+
+function timestampToDate(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  if (typeof value === 'object' && 'seconds' in value) {
+    const { seconds, nanos } = value as { seconds: string | number; nanos?: number };
+    return new Date(Number(seconds) * 1000 + Math.floor((nanos ?? 0) / 1e6));
+  }
+  return value;
+}
+
+/**
+ * The reverse: event data as a proto message object for the ingest API, for clients such as
+ * `hubctl` that let people write events in the schema's own terms (`importance: IMPORTANT`).
+ */
+export function eventDataToProto<T extends EventType>(type: T, data: unknown, registry: SchemaRegistry = getDefaultRegistry()): Record<string, unknown> {
+  return toProto(registry.latest(type).type, data) as Record<string, unknown>;
+}
+
+function toProto(type: Type, value: unknown): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (Type.isType(type, 'record')) {
+    if (typeof value !== 'object') return value;
+    const source = value as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const field of (type as RecordLike).fields) {
+      const mapped = toProto(field.type, source[field.name]);
+      if (mapped !== undefined) out[field.name] = mapped;
+    }
+    return out;
+  }
+  if (Type.isType(type, 'union')) {
+    const branch = (type as unknown as UnionLike).types.find((t) => t.typeName !== 'null');
+    return branch ? toProto(branch, value) : undefined;
+  }
+  if (Type.isType(type, 'array')) return Array.isArray(value) ? value.map((item) => toProto((type as ArrayLike).itemsType, item)) : value;
+  if (Type.isType(type, 'enum')) {
+    if (typeof value !== 'string') return value;
+    const prefix = upperSnake(((type as EnumLike).name ?? '').split('.').pop() ?? '');
+    if (value === 'UNKNOWN') return `${prefix}_UNSPECIFIED`;
+    return value.startsWith(`${prefix}_`) ? value : `${prefix}_${value}`;
+  }
+  if (Type.isType(type, 'logical:timestamp-millis')) {
+    const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : undefined;
+    if (!date || Number.isNaN(date.getTime())) return value;
+    const ms = date.getTime();
+    return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 };
+  }
+  if (Type.isType(type, 'long') && typeof value === 'number') return String(value);
+  return value;
+}
+
+function upperSnake(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}

@@ -1,0 +1,127 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ServerCredentials } from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
+import { context, propagation } from '@opentelemetry/api';
+import { TOPICS } from '@gongkai/contracts';
+import { createKafka, ensureTopics, type Logger } from '@gongkai/runtime';
+import { BatchingPublisher } from './batching-publisher';
+import { CallerRegistry } from './caller-registry';
+import type { GatewayConfig } from './gateway-config';
+import { bindServer, createGrpcServer, INGEST_SERVICE_NAME } from './grpc-server';
+import { IdempotencyStore } from './idempotency-store';
+import { IngestHandler } from './ingest-handler';
+
+export interface GatewayApp {
+  /** The port the gRPC server listens on. */
+  readonly port: number;
+  readonly serving: () => boolean;
+  /** Stop taking calls, finish those in flight, flush to Kafka, close everything. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Assemble and start the gateway from its config. Kafka being down at start is not fatal: the
+ * gateway serves health NOT_SERVING (and UNAVAILABLE to calls) until the broker answers.
+ */
+export async function startGateway(config: GatewayConfig, logger: Logger, track?: <T>(w: Promise<T>) => Promise<T>): Promise<GatewayApp> {
+  const callers = CallerRegistry.fromFile(config.GATEWAY_CALLERS_FILE);
+  mkdirSync(config.GATEWAY_STATE_DIR, { recursive: true });
+  const store = new IdempotencyStore(join(config.GATEWAY_STATE_DIR, 'accepted-events.sqlite'), config.GATEWAY_IDEMPOTENCY_RETENTION);
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'gongkai-gateway', logger });
+  const producer = kafka.producer();
+  const partitions = new Map<string, number>();
+  const admin = kafka.kafka.admin();
+
+  const publisher = new BatchingPublisher({
+    producer,
+    lingerMs: config.GATEWAY_LINGER,
+    partitionsOf: async (topic) => {
+      const known = partitions.get(topic);
+      if (known) return known;
+      const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+      const count = meta.topics[0]?.partitions.length ?? 0;
+      if (count === 0) throw new Error(`topic ${topic} has no partitions`);
+      partitions.set(topic, count);
+      return count;
+    },
+  });
+
+  let healthy = false;
+  const healthRef: { current?: ReturnType<typeof createGrpcServer>['health'] } = {};
+  const setServing = (ok: boolean): void => {
+    if (ok === healthy) return;
+    healthy = ok;
+    logger.info({ serving: ok }, ok ? 'Kafka reachable: serving' : 'Kafka unreachable: not serving');
+    for (const name of ['', INGEST_SERVICE_NAME]) healthRef.current?.setStatus(name, ok ? 'SERVING' : 'NOT_SERVING');
+  };
+
+  const handler = new IngestHandler({
+    callers,
+    store,
+    publisher,
+    logger,
+    publishTimeoutMs: config.GATEWAY_PUBLISH_TIMEOUT,
+    onKafkaOutcome: (ok) => {
+      if (!ok) setServing(false);
+    },
+    traceparent: () => {
+      const carrier: Record<string, string> = {};
+      propagation.inject(context.active(), carrier);
+      return carrier.traceparent;
+    },
+  });
+  const { server, health } = createGrpcServer({ handler, callers, logger, maxMessageBytes: config.GATEWAY_MAX_MESSAGE_BYTES, ...(track ? { track } : {}) });
+  healthRef.current = health;
+
+  // Connect and probe in the background: health follows what Kafka really does.
+  let stopped = false;
+  let connected = false;
+  const probe = async (): Promise<void> => {
+    while (!stopped) {
+      try {
+        if (!connected) {
+          await admin.connect();
+          await ensureTopics(kafka.kafka, [{ topic: TOPICS.disclosure, numPartitions: 6 }]);
+          await producer.connect();
+          connected = true;
+        }
+        await admin.fetchTopicMetadata({ topics: [TOPICS.disclosure] });
+        setServing(true);
+      } catch (err) {
+        logger.warn({ err }, 'Kafka probe failed');
+        setServing(false);
+      }
+      await new Promise((r) => setTimeout(r, healthy ? 5000 : 1000));
+    }
+  };
+  const probing = probe();
+
+  const credentials =
+    config.GATEWAY_TLS_CERT && config.GATEWAY_TLS_KEY && config.GATEWAY_TLS_CLIENT_CA
+      ? ServerCredentials.createSsl(
+          readFileSync(config.GATEWAY_TLS_CLIENT_CA),
+          [{ cert_chain: readFileSync(config.GATEWAY_TLS_CERT), private_key: readFileSync(config.GATEWAY_TLS_KEY) }],
+          false, // a client certificate is optional: token callers need none
+        )
+      : ServerCredentials.createInsecure();
+  const port = await bindServer(server, `${config.GATEWAY_HOST}:${config.GATEWAY_PORT}`, credentials);
+  const pruner = setInterval(() => store.prune(), 3_600_000);
+  pruner.unref();
+  logger.info({ port, tls: credentials !== undefined && config.GATEWAY_TLS_CERT !== undefined }, 'gateway listening');
+
+  return {
+    port,
+    serving: () => healthy,
+    async stop() {
+      stopped = true;
+      clearInterval(pruner);
+      await new Promise<void>((done) => server.tryShutdown(() => done()));
+      await publisher.drain();
+      await producer.disconnect().catch(() => undefined);
+      await admin.disconnect().catch(() => undefined);
+      await probing;
+      store.close();
+    },
+  };
+}

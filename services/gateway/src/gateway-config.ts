@@ -1,0 +1,28 @@
+import { env, kafkaVariables, loadConfig } from '@gongkai/runtime';
+
+/** The gateway's settings, all from the environment; defaults run on one laptop. */
+export const gatewayVariables = {
+  ...kafkaVariables,
+  GATEWAY_HOST: env.string({ default: '127.0.0.1' }),
+  GATEWAY_PORT: env.port({ default: 50051 }),
+  /** Who may call: see deploy/dev/callers.yaml. */
+  GATEWAY_CALLERS_FILE: env.string({ default: 'deploy/dev/callers.yaml' }),
+  GATEWAY_STATE_DIR: env.string({ default: '.hub/gateway' }),
+  /** How long a retried event id gets the original answer. */
+  GATEWAY_IDEMPOTENCY_RETENTION: env.duration({ default: 30 * 86_400_000 }),
+  /** Calls larger than this are refused before they are parsed. */
+  GATEWAY_MAX_MESSAGE_BYTES: env.integer({ default: 8 * 1024 * 1024, min: 1024, max: 64 * 1024 * 1024 }),
+  /** Bound on waiting for Kafka when the caller set no deadline. */
+  GATEWAY_PUBLISH_TIMEOUT: env.duration({ default: 10_000 }),
+  GATEWAY_LINGER: env.duration({ default: 2 }),
+  /** Mutual TLS: all three set turns it on; the client certificate's CN names the caller. */
+  GATEWAY_TLS_CERT: env.string({ optional: true }),
+  GATEWAY_TLS_KEY: env.string({ optional: true }),
+  GATEWAY_TLS_CLIENT_CA: env.string({ optional: true }),
+};
+
+export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
+
+export function loadGatewayConfig(environment: NodeJS.ProcessEnv = process.env) {
+  return loadConfig(gatewayVariables, environment);
+}

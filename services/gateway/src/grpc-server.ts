@@ -1,0 +1,130 @@
+import { Server, ServerCredentials, status, type Metadata, type ServerUnaryCall, type sendUnaryData, type ServiceDefinition } from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace, type TextMapGetter } from '@opentelemetry/api';
+import { HealthImplementation } from 'grpc-health-check';
+import { loadIngestPackageDefinition, loadIngestService, toFieldViolations, type Violation } from '@gongkai/contracts';
+import type { Logger } from '@gongkai/runtime';
+import type { CallerRegistry, Caller } from './caller-registry';
+import { GatewayError, InvalidEventError } from './errors';
+import { toGrpcStatus } from './grpc-status';
+import type { IngestHandler, PublishRequestLike, PublishResult, RetractRequestLike } from './ingest-handler';
+
+export const INGEST_SERVICE_NAME = 'gongkai.hub.v1.IngestService';
+
+const tracer = trace.getTracer('@gongkai/gateway');
+
+const metadataGetter: TextMapGetter<Metadata> = {
+  keys: (m) => Object.keys(m.getMap()),
+  get: (m, key) => {
+    const values = m.get(key).filter((v): v is string => typeof v === 'string');
+    return values.length > 0 ? values : undefined;
+  },
+};
+
+export interface GrpcServerOptions {
+  readonly handler: IngestHandler;
+  readonly callers: CallerRegistry;
+  readonly logger: Logger;
+  readonly maxMessageBytes: number;
+  /** Counts each call as in-flight work for graceful shutdown. */
+  readonly track?: <T>(work: Promise<T>) => Promise<T>;
+}
+
+/** The gateway's gRPC server: the ingest service, standard health checking and server reflection. */
+export function createGrpcServer(options: GrpcServerOptions): { server: Server; health: HealthImplementation } {
+  const server = new Server({
+    // Oversized calls are refused by the transport before a byte is parsed.
+    'grpc.max_receive_message_length': options.maxMessageBytes,
+    'grpc.max_send_message_length': 16 * 1024 * 1024,
+  });
+  const health = new HealthImplementation({ '': 'NOT_SERVING', [INGEST_SERVICE_NAME]: 'NOT_SERVING' });
+  health.addToServer(server);
+  new ReflectionService(loadIngestPackageDefinition()).addToServer(server);
+
+  const service = loadIngestService().gongkai.hub.v1.IngestService.service as ServiceDefinition;
+  const { handler, callers, logger } = options;
+  const track = options.track ?? (<T>(w: Promise<T>) => w);
+
+  function unary<Req, Res>(name: string, run: (caller: Caller, request: Req, deadline: number | undefined) => Promise<Res> | Res) {
+    return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
+      const started = Date.now();
+      // The caller's trace continues here and on into the Kafka headers (traceparent).
+      const parent = propagation.extract(ROOT_CONTEXT, call.metadata, metadataGetter);
+      void track(
+        tracer.startActiveSpan(`${INGEST_SERVICE_NAME}/${name}`, { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.method': name } }, parent, async (span) => {
+          let callerId: string | undefined;
+          try {
+            const caller = callers.authenticate(firstString(call.metadata, 'authorization'), certificateName(call));
+            callerId = caller.id;
+            const result = await run(caller, call.request, deadlineOf(call));
+            logger.debug({ method: name, caller: callerId, ms: Date.now() - started }, 'call ok');
+            callback(null, result);
+          } catch (err) {
+            const mapped = toGrpcStatus(err);
+            span.setAttribute('rpc.grpc.status_code', mapped.code);
+            if (mapped.code === status.INTERNAL || mapped.code === status.UNAVAILABLE) span.setStatus({ code: SpanStatusCode.ERROR, message: mapped.details });
+            const log = err instanceof GatewayError && !(err instanceof Error && mapped.code === status.INTERNAL) ? logger.info.bind(logger) : logger.error.bind(logger);
+            log({ method: name, caller: callerId, code: mapped.code, err: err instanceof GatewayError ? undefined : err, reason: err instanceof GatewayError ? err.message : undefined }, 'call refused');
+            callback(mapped);
+          } finally {
+            span.end();
+          }
+        }),
+      );
+    };
+  }
+
+  server.addService(service, {
+    Publish: unary('Publish', (caller, request: PublishRequestLike, deadline) => handler.publish(caller, request, deadline).then(toResponse)),
+    Retract: unary('Retract', (caller, request: RetractRequestLike, deadline) => handler.retract(caller, request, deadline).then(toResponse)),
+    PublishBatch: unary('PublishBatch', async (caller, request: { items?: PublishRequestLike[] }, deadline) => {
+      const results = await handler.publishBatch(caller, request.items ?? [], deadline);
+      return {
+        results: results.map((r, index) => {
+          if ('ok' in r) return { index, published: toResponse(r.ok) };
+          const mapped = toGrpcStatus(r.error);
+          const violations: Violation[] = r.error instanceof InvalidEventError ? [...r.error.violations] : [];
+          return { index, error: { code: mapped.code, message: mapped.details, fieldViolations: toFieldViolations(violations) } };
+        }),
+      };
+    }),
+    GetPublication: unary('GetPublication', (caller, request: { publicationId?: string }) => {
+      const record = handler.getPublication(caller, request.publicationId);
+      return {
+        publicationId: record.publicationId,
+        eventType: record.lastEventType,
+        latestRevision: record.latestRevision,
+        title: record.title ?? '',
+        state: record.retracted ? 'PUBLICATION_STATE_RETRACTED' : 'PUBLICATION_STATE_PENDING_REVIEW',
+        updatedAt: { seconds: String(Math.floor(record.updatedAt / 1000)), nanos: (record.updatedAt % 1000) * 1e6 },
+        deliveries: [],
+      };
+    }),
+  });
+  return { server, health };
+}
+
+function toResponse(r: PublishResult) {
+  return { eventId: r.eventId, topic: r.topic, partition: r.partition, offset: r.offset, duplicate: r.duplicate };
+}
+
+function firstString(metadata: Metadata, key: string): string | undefined {
+  const value = metadata.get(key)[0];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function deadlineOf(call: ServerUnaryCall<unknown, unknown>): number | undefined {
+  const deadline = call.getDeadline();
+  if (deadline instanceof Date) return deadline.getTime();
+  return Number.isFinite(deadline) ? deadline : undefined;
+}
+
+function certificateName(call: ServerUnaryCall<unknown, unknown>): string | undefined {
+  const cn = call.getAuthContext()?.sslPeerCertificate?.subject?.CN;
+  return Array.isArray(cn) ? cn[0] : cn;
+}
+
+/** Bind the server; resolves with the port actually bound (0 picks a free one). */
+export function bindServer(server: Server, address: string, credentials = ServerCredentials.createInsecure()): Promise<number> {
+  return new Promise((resolve, reject) => server.bindAsync(address, credentials, (err, port) => (err ? reject(err) : resolve(port))));
+}

@@ -1,0 +1,168 @@
+import Database from 'better-sqlite3';
+
+/** Where Kafka put an accepted event: the answer a retried call gets again. */
+export interface AcceptedEvent {
+  readonly caller: string;
+  readonly eventId: string;
+  readonly payloadSha256: string;
+  readonly eventType: string;
+  readonly subject: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly acceptedAt: number;
+}
+
+export interface PublicationRecord {
+  readonly publicationId: string;
+  readonly latestRevision: number;
+  readonly lastEventType: string;
+  readonly lastEventId: string;
+  readonly lastCaller: string;
+  readonly firstAcceptedAt: number;
+  readonly updatedAt: number;
+  readonly retracted: boolean;
+  readonly issuingBody: string | null;
+  readonly title: string | null;
+}
+
+/** What is recorded with an accepted event, beside the answer: what GetPublication and validation need later. */
+export type RecordedEvent = AcceptedEvent & {
+  readonly revision?: number;
+  readonly issuingBody?: string;
+  readonly title?: string;
+  /** For request events: the step, remembered to check the next step's order. */
+  readonly requestStep?: string;
+};
+
+/**
+ * The gateway's memory of what it accepted, in SQLite (WAL), so a retry minutes or days later —
+ * or after a restart — gets the original answer. Ids are remembered for `retentionMs`
+ * (docs/decisions/002-gateway-idempotency.md).
+ */
+export class IdempotencyStore {
+  private readonly db: Database.Database;
+  private readonly findStmt: Database.Statement<[string, string], Record<string, unknown>>;
+  private readonly insertStmt: Database.Statement;
+  private readonly upsertPublication: Database.Statement;
+  private readonly findPublication: Database.Statement<[string], Record<string, unknown>>;
+  private readonly pruneStmt: Database.Statement<[number]>;
+  private readonly recordMany: (events: readonly RecordedEvent[]) => void;
+  private readonly findStep: Database.Statement<[string], { step: string }>;
+
+  constructor(file: string, readonly retentionMs: number) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode is durable across process crashes; an OS crash may lose the last
+    // transactions, and then a retried id is sent to Kafka again (downstream dedupes on ce_id).
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS accepted_events (
+        caller TEXT NOT NULL, event_id TEXT NOT NULL, payload_sha256 TEXT NOT NULL,
+        event_type TEXT NOT NULL, subject TEXT NOT NULL,
+        topic TEXT NOT NULL, partition INTEGER NOT NULL, offset TEXT NOT NULL, accepted_at INTEGER NOT NULL,
+        PRIMARY KEY (caller, event_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS accepted_events_by_time ON accepted_events (accepted_at);
+      CREATE TABLE IF NOT EXISTS publications (
+        publication_id TEXT PRIMARY KEY, latest_revision INTEGER NOT NULL, last_event_type TEXT NOT NULL,
+        last_event_id TEXT NOT NULL, last_caller TEXT NOT NULL, first_accepted_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL, retracted INTEGER NOT NULL DEFAULT 0,
+        issuing_body TEXT, title TEXT
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS request_steps (
+        request_id TEXT PRIMARY KEY, step TEXT NOT NULL, updated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `);
+    this.findStmt = this.db.prepare('SELECT * FROM accepted_events WHERE caller = ? AND event_id = ?');
+    this.insertStmt = this.db.prepare(`INSERT OR IGNORE INTO accepted_events
+      (caller, event_id, payload_sha256, event_type, subject, topic, partition, offset, accepted_at)
+      VALUES (@caller, @eventId, @payloadSha256, @eventType, @subject, @topic, @partition, @offset, @acceptedAt)`);
+    this.upsertPublication = this.db.prepare(`INSERT INTO publications
+      (publication_id, latest_revision, last_event_type, last_event_id, last_caller, first_accepted_at, updated_at, retracted, issuing_body, title)
+      VALUES (@subject, @revision, @eventType, @eventId, @caller, @acceptedAt, @acceptedAt, @retracted, @issuingBody, @title)
+      ON CONFLICT(publication_id) DO UPDATE SET
+        latest_revision = MAX(latest_revision, excluded.latest_revision),
+        last_event_type = excluded.last_event_type, last_event_id = excluded.last_event_id,
+        last_caller = excluded.last_caller, updated_at = excluded.updated_at,
+        issuing_body = COALESCE(excluded.issuing_body, issuing_body), title = COALESCE(excluded.title, title),
+        retracted = CASE WHEN excluded.retracted = 1 THEN 1 WHEN excluded.last_event_type = 'document.published' THEN 0 ELSE retracted END`);
+    this.findPublication = this.db.prepare('SELECT * FROM publications WHERE publication_id = ?');
+    this.pruneStmt = this.db.prepare('DELETE FROM accepted_events WHERE accepted_at < ?');
+    const upsertStep = this.db.prepare(
+      'INSERT INTO request_steps (request_id, step, updated_at) VALUES (?, ?, ?) ON CONFLICT(request_id) DO UPDATE SET step = excluded.step, updated_at = excluded.updated_at',
+    );
+    this.findStep = this.db.prepare('SELECT step FROM request_steps WHERE request_id = ?');
+    this.recordMany = this.db.transaction((events: readonly RecordedEvent[]) => {
+      for (const e of events) {
+        if (this.insertStmt.run(e).changes === 0) continue; // a replay: the first answer stands
+        if (e.requestStep !== undefined) {
+          upsertStep.run(e.subject, e.requestStep, e.acceptedAt);
+        } else {
+          this.upsertPublication.run({
+            ...e,
+            revision: e.revision ?? 0,
+            retracted: e.eventType === 'publication.retracted' ? 1 : 0,
+            issuingBody: e.issuingBody ?? null,
+            title: e.title ?? null,
+          });
+        }
+      }
+    });
+  }
+
+  find(caller: string, eventId: string): AcceptedEvent | undefined {
+    const row = this.findStmt.get(caller, eventId);
+    return row ? rowToAccepted(row) : undefined;
+  }
+
+  /** Record accepted events (one transaction). The first answer for an id wins. */
+  record(events: readonly RecordedEvent[]): void {
+    if (events.length > 0) this.recordMany(events);
+  }
+
+  /** The last accepted step of a request for disclosure, or null for a request not seen yet. */
+  lastRequestStep(requestId: string): string | null {
+    return this.findStep.get(requestId)?.step ?? null;
+  }
+
+  publication(publicationId: string): PublicationRecord | undefined {
+    const r = this.findPublication.get(publicationId);
+    if (!r) return undefined;
+    return {
+      publicationId: r.publication_id as string,
+      latestRevision: r.latest_revision as number,
+      lastEventType: r.last_event_type as string,
+      lastEventId: r.last_event_id as string,
+      lastCaller: r.last_caller as string,
+      firstAcceptedAt: r.first_accepted_at as number,
+      updatedAt: r.updated_at as number,
+      retracted: r.retracted === 1,
+      issuingBody: (r.issuing_body as string | null) ?? null,
+      title: (r.title as string | null) ?? null,
+    };
+  }
+
+  /** Forget ids older than the retention window; returns how many. */
+  prune(now = Date.now()): number {
+    return this.pruneStmt.run(now - this.retentionMs).changes;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function rowToAccepted(r: Record<string, unknown>): AcceptedEvent {
+  return {
+    caller: r.caller as string,
+    eventId: r.event_id as string,
+    payloadSha256: r.payload_sha256 as string,
+    eventType: r.event_type as string,
+    subject: r.subject as string,
+    topic: r.topic as string,
+    partition: r.partition as number,
+    offset: r.offset as string,
+    acceptedAt: r.accepted_at as number,
+  };
+}

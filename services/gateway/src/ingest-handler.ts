@@ -1,0 +1,257 @@
+import { createHash } from 'node:crypto';
+import {
+  EVENT_FIELD_NAMES,
+  InvalidEventDataError,
+  PUBLISH_ONEOF_TYPES,
+  TOPICS,
+  encodeEvent,
+  eventDataFromProto,
+  validateEvent,
+  type EventData,
+  type EventType,
+  type PublishOneofField,
+  type RequestStep,
+  type Violation,
+} from '@gongkai/contracts';
+import type { Logger } from '@gongkai/runtime';
+import type { BatchingPublisher } from './batching-publisher';
+import type { Caller, CallerRegistry } from './caller-registry';
+import { ConflictingEventError, GatewayError, InvalidEventError, NotFoundError, UnavailableError } from './errors';
+import type { AcceptedEvent, IdempotencyStore, RecordedEvent } from './idempotency-store';
+
+/** The answer to an accepted event, as PublishResponse carries it. */
+export interface PublishResult {
+  readonly eventId: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  /** True when this call repeated an event id already accepted: nothing new was written. */
+  readonly duplicate: boolean;
+}
+
+export interface IngestHandlerDeps {
+  readonly callers: CallerRegistry;
+  readonly store: IdempotencyStore;
+  readonly publisher: BatchingPublisher;
+  readonly logger: Logger;
+  /** Bound on waiting for Kafka when the call has no deadline (or a later one). */
+  readonly publishTimeoutMs: number;
+  /** Told of each Kafka outcome, so health can follow it. */
+  readonly onKafkaOutcome?: (ok: boolean) => void;
+  readonly traceparent?: () => string | undefined;
+  readonly now?: () => number;
+}
+
+/** A request as proto-loader decodes `PublishRequest` / `RetractRequest` (camelCase, oneof name in `event`). */
+export type PublishRequestLike = { eventId?: string; event?: string } & Partial<Record<PublishOneofField, unknown>>;
+export type RetractRequestLike = { eventId?: string; retraction?: unknown };
+
+const EVENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const RETRY_AFTER_MS = 1000;
+
+/**
+ * The ingest API's behaviour, free of gRPC: check, deduplicate, publish, remember. Each method
+ * throws a GatewayError for the caller (mapped to a status once, in grpc-status.ts).
+ */
+export class IngestHandler {
+  /** Calls under way per caller and event id, so a concurrent retry waits for the first. */
+  private readonly inFlight = new Map<string, { hash: string; result: Promise<PublishResult> }>();
+  private readonly now: () => number;
+
+  constructor(private readonly deps: IngestHandlerDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  publish(caller: Caller, request: PublishRequestLike, deadline?: number): Promise<PublishResult> {
+    const field = request.event as PublishOneofField | undefined;
+    const type = field ? PUBLISH_ONEOF_TYPES[field] : undefined;
+    if (!field || !type) {
+      throw new InvalidEventError([{ field: 'event', rule: 'required', description: 'set one of document, interpretation, procurement or requestStatus' }]);
+    }
+    return this.accept(caller, request.eventId, type, eventDataFromProto(type, request[field]), deadline);
+  }
+
+  retract(caller: Caller, request: RetractRequestLike, deadline?: number): Promise<PublishResult> {
+    if (request.retraction === null || request.retraction === undefined) {
+      throw new InvalidEventError([{ field: 'retraction', rule: 'required', description: 'the retraction to publish is missing' }]);
+    }
+    return this.accept(caller, request.eventId, 'publication.retracted', eventDataFromProto('publication.retracted', request.retraction), deadline);
+  }
+
+  /** Each item on its own: one bad item fails only itself. Items are published in their order. */
+  async publishBatch(caller: Caller, items: readonly PublishRequestLike[], deadline?: number): Promise<({ ok: PublishResult } | { error: GatewayError | Error })[]> {
+    const pending = items.map((item) => {
+      try {
+        return this.publish(caller, item, deadline).then(
+          (ok) => ({ ok }),
+          (error: Error) => ({ error }),
+        );
+      } catch (error) {
+        return Promise.resolve({ error: error as Error });
+      }
+    });
+    return Promise.all(pending);
+  }
+
+  /** What the gateway knows of a publication, for a caller allowed to see its issuing body. */
+  getPublication(caller: Caller, publicationId: string | undefined) {
+    if (!publicationId) throw new InvalidEventError([{ field: 'publicationId', rule: 'required', description: 'name the publication' }]);
+    const record = this.deps.store.publication(publicationId);
+    if (!record) throw new NotFoundError(`no publication '${publicationId}' has been accepted`);
+    this.deps.callers.authorize(caller, record.lastEventType, record.issuingBody ?? undefined);
+    return record;
+  }
+
+  private accept<T extends EventType>(caller: Caller, eventId: string | undefined, type: T, data: EventData<T>, deadline?: number): Promise<PublishResult> {
+    const { callers, store } = this.deps;
+    if (!eventId || !EVENT_ID.test(eventId)) {
+      throw new InvalidEventError([
+        { field: 'eventId', rule: 'required', description: 'give each event a unique id of 1–128 letters, digits, dots, colons, dashes or underscores; send the same id when retrying' },
+      ]);
+    }
+    callers.authorize(caller, type, undefined);
+
+    const key = `${caller.id}\u0000${eventId}`;
+    const hash = payloadHash(type, data);
+    const running = this.inFlight.get(key);
+    if (running) {
+      if (running.hash !== hash) throw new ConflictingEventError({ caller: caller.id, eventId });
+      return running.result.then((r) => ({ ...r, duplicate: true }));
+    }
+    const known = store.find(caller.id, eventId);
+    if (known) {
+      if (known.payloadSha256 !== hash) throw new ConflictingEventError({ caller: caller.id, eventId });
+      return Promise.resolve(answer(known, true));
+    }
+
+    const previousRequestStep = type === 'request.status_changed' ? (store.lastRequestStep(subjectOf(type, data)) as RequestStep | null) : undefined;
+    const violations = validateEvent({ type, data }, previousRequestStep === undefined ? {} : { previousRequestStep });
+    if (violations.length > 0) throw new InvalidEventError(violations);
+
+    const issuingBody = issuingBodyOf(type, data, store);
+    if (type === 'publication.retracted' && issuingBody === undefined) {
+      throw new NotFoundError(`publication '${subjectOf(type, data)}' is unknown to the hub; only what it published can be retracted`);
+    }
+    callers.authorize(caller, type, issuingBody);
+
+    let encoded;
+    try {
+      encoded = encodeEvent({ type, source: `/gongkai/upstream/${caller.id}`, id: eventId, data, time: new Date(this.now()), ...this.trace() });
+    } catch (err) {
+      if (err instanceof InvalidEventDataError) {
+        throw new InvalidEventError(err.fields.map((f): Violation => ({ field: `${EVENT_FIELD_NAMES[type]}.${f}`, rule: 'schema', description: 'does not fit the event schema' })));
+      }
+      throw err;
+    }
+
+    const sent = this.deps.publisher.publish({ topic: TOPICS.disclosure, ...encoded }).then(
+      (position) => {
+        const accepted: RecordedEvent = {
+          caller: caller.id,
+          eventId,
+          payloadSha256: hash,
+          eventType: type,
+          subject: encoded.key,
+          ...position,
+          acceptedAt: this.now(),
+          ...describe(type, data, issuingBody),
+        };
+        store.record([accepted]);
+        this.deps.onKafkaOutcome?.(true);
+        return answer(accepted, false);
+      },
+      (err: unknown) => {
+        this.deps.onKafkaOutcome?.(false);
+        throw new UnavailableError('Kafka did not take the event; nothing was accepted — retry with the same event id', RETRY_AFTER_MS, { cause: err });
+      },
+    );
+    const entry = { hash, result: sent };
+    this.inFlight.set(key, entry);
+    const forget = (): void => void (this.inFlight.get(key) === entry && this.inFlight.delete(key));
+    sent.then(forget, forget);
+    return this.withinDeadline(sent, deadline);
+  }
+
+  /**
+   * The caller gets UNAVAILABLE before its deadline rather than a hang. The send itself goes on:
+   * if Kafka takes it later, it is recorded, and the caller's retry gets that answer.
+   */
+  private withinDeadline(sent: Promise<PublishResult>, deadline?: number): Promise<PublishResult> {
+    const budget = Math.min(this.deps.publishTimeoutMs, deadline === undefined ? Infinity : deadline - this.now() - 50);
+    if (!Number.isFinite(budget)) return sent;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.deps.onKafkaOutcome?.(false);
+        reject(new UnavailableError(`Kafka did not confirm the event within ${Math.max(0, Math.round(budget))} ms; retry with the same event id`, RETRY_AFTER_MS));
+      }, Math.max(0, budget));
+      sent.then(
+        (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          reject(e instanceof Error ? e : new Error(String(e)));
+        },
+      );
+    });
+  }
+
+  private trace(): { traceparent?: string } {
+    const traceparent = this.deps.traceparent?.();
+    return traceparent ? { traceparent } : {};
+  }
+}
+
+function answer(accepted: AcceptedEvent, duplicate: boolean): PublishResult {
+  return { eventId: accepted.eventId, topic: accepted.topic, partition: accepted.partition, offset: accepted.offset, duplicate };
+}
+
+/** A stable digest of what the caller asked to publish, to tell a retry from a conflicting reuse of an id. */
+export function payloadHash(type: string, data: unknown): string {
+  return createHash('sha256').update(type).update('\u0000').update(stableJson(data)).digest('hex');
+}
+
+function stableJson(value: unknown): string {
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+function subjectOf(type: EventType, data: unknown): string {
+  const d = data as { publicationId?: string; requestId?: string };
+  return (type === 'request.status_changed' ? d.requestId : d.publicationId) ?? '';
+}
+
+/** The issuing body a grant is checked against: the event's own, or for a retraction the publication's. */
+function issuingBodyOf(type: EventType, data: unknown, store: IdempotencyStore): string | undefined {
+  const d = data as { issuingBody?: { creditCode?: string }; handlingBody?: { creditCode?: string }; purchaser?: { creditCode?: string | null }; publicationId?: string };
+  switch (type) {
+    case 'document.published':
+    case 'interpretation.published':
+      return d.issuingBody?.creditCode;
+    case 'procurement.published':
+      return d.purchaser?.creditCode ?? undefined;
+    case 'request.status_changed':
+      return d.handlingBody?.creditCode;
+    case 'publication.retracted': {
+      const record = store.publication(d.publicationId ?? '');
+      return record ? (record.issuingBody ?? '') : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function describe(type: EventType, data: unknown, issuingBody: string | undefined): Partial<RecordedEvent> {
+  const d = data as { revision?: number; title?: string; step?: string };
+  if (type === 'request.status_changed') return { requestStep: d.step ?? 'UNKNOWN' };
+  if (type === 'publication.retracted') return {};
+  return { ...(d.revision !== undefined ? { revision: d.revision } : {}), ...(d.title ? { title: d.title } : {}), ...(issuingBody ? { issuingBody } : {}) };
+}

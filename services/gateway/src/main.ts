@@ -1,0 +1,22 @@
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { createLogger, GracefulShutdown } from '@gongkai/runtime';
+import { loadGatewayConfig } from './gateway-config';
+import { startGateway } from './gateway-app';
+
+/** Wiring only: config, logger, the app, and shutdown on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  const config = loadGatewayConfig();
+  const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
+  // The SDK: W3C trace context propagation and async context; exporters are the operator's choice.
+  const tracing = new NodeTracerProvider();
+  tracing.register();
+  const shutdown = new GracefulShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT });
+  shutdown.onClose('tracing', () => tracing.shutdown());
+  const app = await startGateway(config, logger, (w) => shutdown.track(w));
+  shutdown.onStopAccepting('gateway', () => app.stop());
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`gateway failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
