@@ -93,7 +93,7 @@ async function up(): Promise<number> {
   console.log(`  Logs         ${logs}`);
   console.log('');
   console.log('Publish a document with the sandbox token of the document system:');
-  console.log('  npm run hubctl -- publish tools/hubctl/examples/document.yaml --token dev-docs-token');
+  console.log('  npm run hubctl -- publish tools/hubctl/examples/document-published.yaml --token dev-docs-token');
   console.log('Sandbox tokens (deploy/dev/callers.yaml): dev-docs-token, dev-procurement-token, dev-requests-token');
   console.log('');
   console.log('Stop it with Ctrl-C here, or `npm stop` from another terminal.');

@@ -1,0 +1,46 @@
+import { env, loadConfig } from '@gongkai/runtime';
+
+/** A comma-separated list of whole numbers from 1 to `max`. */
+const list = (extra: { default: number[]; max: number }) => ({
+  default: extra.default,
+  parse: (raw: string): number[] => {
+    const values = raw.split(',').map((s) => Number(s.trim()));
+    if (values.some((n) => !Number.isInteger(n) || n < 1 || n > extra.max)) throw new Error(`must be a comma-separated list of whole numbers 1..${extra.max}`);
+    return values;
+  },
+});
+
+/** The benchmark's settings, from the environment; the defaults are the run in docs/benchmarks.md. */
+export const benchVariables = {
+  /** Use this Kafka instead of starting a local one. */
+  KAFKA_BROKERS: env.hostPorts({ optional: true }),
+  /** Measured seconds per cell, after the warm-up. */
+  BENCH_SECONDS: env.integer({ default: 10, min: 1, max: 600 }),
+  BENCH_WARMUP_SECONDS: env.integer({ default: 3, min: 0, max: 120 }),
+  /** Sizes of the unary events' Avro value, in bytes. */
+  BENCH_EVENT_BYTES: list({ default: [2048, 20_480], max: 4 * 1024 * 1024 }),
+  /** Calls in flight for unary Publish. */
+  BENCH_IN_FLIGHT: list({ default: [50, 200], max: 10_000 }),
+  /** PublishBatch calls (and raw sendBatch calls) in flight. */
+  BENCH_BATCH_IN_FLIGHT: list({ default: [8, 32], max: 1000 }),
+  BENCH_BATCH_SIZE: env.integer({ default: 100, min: 1, max: 500 }),
+  BENCH_BATCH_EVENT_BYTES: env.integer({ default: 2048, min: 512, max: 1_048_576 }),
+  /** Run this gateway entry point instead of services/gateway/dist/main.js, e.g. to compare a candidate build. */
+  BENCH_GATEWAY_MAIN: env.string({ optional: true }),
+  /** Write a CPU profile of the gateway child (`node --cpu-prof`) into this folder. */
+  BENCH_PROFILE_DIR: env.string({ optional: true }),
+  /** Also write the figures as JSON here. */
+  BENCH_RESULTS_FILE: env.string({ optional: true }),
+  /** Hard bound on the whole run; past it everything is stopped. */
+  BENCH_TIMEOUT: env.duration({ default: 20 * 60_000 }),
+  /** Deadline of each call. */
+  BENCH_CALL_DEADLINE: env.duration({ default: 15_000 }),
+  /** The dev caller registry's docs-system token (deploy/dev/callers.yaml). */
+  BENCH_TOKEN: env.string({ default: 'dev-docs-token', secret: true }),
+};
+
+export type BenchConfig = ReturnType<typeof loadBenchConfig>;
+
+export function loadBenchConfig(environment: NodeJS.ProcessEnv = process.env) {
+  return loadConfig(benchVariables, environment);
+}

@@ -1,0 +1,62 @@
+/**
+ * The events the benchmark sends: the contracts' sample document (Liaocheng's 2025 disclosure
+ * work plan) with its body grown until the encoded Avro value has the size asked for, and a
+ * fresh event id and publication id per call, so every call is new to the gateway and the
+ * events spread over the topic's partitions as real publications would.
+ */
+import { eventDataToProto, encodeEvent, type EncodedEvent, type EventData, type ingestApi } from '@gongkai/contracts';
+import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
+
+type Document = EventData<'document.published'>;
+
+/** Length of the ids this module makes, so every event of one size has the same size. */
+const ID_DIGITS = 9;
+
+export interface SizedDocument {
+  /** Encoded Avro value size in bytes (what Kafka stores). */
+  readonly avroBytes: number;
+  /** The document, with a placeholder publication id. */
+  readonly data: Document;
+  /** The same in proto terms, for a PublishRequest. */
+  readonly proto: Record<string, unknown>;
+}
+
+/** A document whose Avro value is about `targetBytes` long (within a few bytes). */
+export function sizedDocument(targetBytes: number): SizedDocument {
+  const base = sampleEvents()['document.published'];
+  const paragraphs = base.body.split('\n');
+  const with_ = (body: string): Document => ({ ...base, publicationId: publicationId('x', 0), body });
+  const size = (data: Document): number => encode(data, eventId('x', 0)).value.length;
+  let body = paragraphs.slice(0, 3).join('\n');
+  // Grow by whole paragraphs, then trim characters to land on the size.
+  for (let i = 3; size(with_(body)) < targetBytes; i++) body += `\n${paragraphs[i % paragraphs.length] ?? ''}`;
+  // By code points: cutting a surrogate pair in half would make the event invalid.
+  const chars = [...body];
+  while (chars.length > 1 && size(with_(chars.join(''))) > targetBytes) chars.pop();
+  body = chars.join('');
+  const data = with_(body);
+  return { avroBytes: size(data), data, proto: eventDataToProto('document.published', data) };
+}
+
+/** `bench-<tag>-000000042`: unique per tag and sequence number, all of one length. */
+export function eventId(tag: string, seq: number): string {
+  return `bench-${tag}-${String(seq).padStart(ID_DIGITS, '0')}`;
+}
+
+export function publicationId(tag: string, seq: number): string {
+  return `bench-pub-${tag}-${String(seq).padStart(ID_DIGITS, '0')}`;
+}
+
+/** A PublishRequest for call `seq`: the sized document under a fresh event id and publication id. */
+export function publishRequest(doc: SizedDocument, tag: string, seq: number): ingestApi.PublishRequest {
+  return { eventId: eventId(tag, seq), source: '/gongkai/bench', document: { ...doc.proto, publicationId: publicationId(tag, seq) } };
+}
+
+/** The Kafka message the gateway would write for call `seq`, for the raw producer baseline. */
+export function encodedEvent(doc: SizedDocument, tag: string, seq: number): EncodedEvent {
+  return encode({ ...doc.data, publicationId: publicationId(tag, seq) }, eventId(tag, seq));
+}
+
+function encode(data: Document, id: string): EncodedEvent {
+  return encodeEvent({ type: 'document.published', source: '/gongkai/upstream/docs-system', id, data, time: new Date() });
+}

@@ -1,0 +1,82 @@
+/**
+ * A closed-loop load generator: `inFlight` callers, each starting its next call as soon as the
+ * last one ends. Calls of the warm-up are not timed; calls started in the measured window are,
+ * and throughput counts those that completed within it.
+ */
+import { summarize, type CellSummary } from './latency-summary';
+
+export interface LoopOptions {
+  readonly inFlight: number;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+  /** One call; `seq` is unique across the whole loop. Rejects on failure. */
+  readonly call: (seq: number) => Promise<unknown>;
+  /** Sequence numbers start here, so several loops against one server never reuse an id. */
+  readonly firstSeq?: number;
+  /** Told when the measured window opens and closes, e.g. to read CPU counters. */
+  readonly onWindow?: (edge: 'open' | 'close') => void;
+}
+
+export interface LoopResult extends CellSummary {
+  /** Error counts by a short description (gRPC status name or error code). */
+  readonly errorKinds: Readonly<Record<string, number>>;
+  /** Next unused sequence number. */
+  readonly nextSeq: number;
+}
+
+export async function closedLoop(options: LoopOptions): Promise<LoopResult> {
+  let seq = options.firstSeq ?? 0;
+  const started = performance.now();
+  const windowStart = started + options.warmupMs;
+  const windowEnd = windowStart + options.durationMs;
+  const latencies: number[] = [];
+  let completedInWindow = 0;
+  let errors = 0;
+  const errorKinds: Record<string, number> = {};
+
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const t0 = performance.now();
+      if (t0 >= windowEnd) return;
+      const n = seq++;
+      try {
+        await options.call(n);
+        const t1 = performance.now();
+        if (t0 >= windowStart) {
+          latencies.push(t1 - t0);
+          if (t1 <= windowEnd) completedInWindow += 1;
+        }
+      } catch (err) {
+        if (t0 >= windowStart) errors += 1;
+        const kind = describeError(err);
+        errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+      }
+    }
+  };
+  const onWindow = options.onWindow;
+  const opened = onWindow ? after(windowStart, () => onWindow('open')) : Promise.resolve();
+  const closed = onWindow ? after(windowEnd, () => onWindow('close')) : Promise.resolve();
+  await Promise.all(Array.from({ length: options.inFlight }, worker));
+  await Promise.all([opened, closed]);
+  const summary = summarize(latencies, options.durationMs, errors);
+  return { ...summary, callsPerSecond: (completedInWindow * 1000) / options.durationMs, errorKinds, nextSeq: seq };
+}
+
+/** Runs `fn` at the `performance.now()` instant `at` (or at once if that has passed). */
+function after(at: number, fn: () => void): Promise<void> {
+  return new Promise((resolve) =>
+    setTimeout(() => {
+      fn();
+      resolve();
+    }, Math.max(0, at - performance.now())),
+  );
+}
+
+function describeError(err: unknown): string {
+  if (typeof err === 'object' && err !== null) {
+    const e = err as { code?: unknown; details?: unknown; message?: unknown };
+    if (typeof e.code === 'number' && typeof e.details === 'string') return `grpc ${e.code}: ${e.details.slice(0, 80)}`;
+    if (typeof e.message === 'string') return e.message.slice(0, 80);
+  }
+  return String(err).slice(0, 80);
+}

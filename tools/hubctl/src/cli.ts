@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+import { runHubctl } from './commands';
+import { ExitCode } from './exit-codes';
+import { connectIngest } from './ingest-client';
+
+/** Wiring only: the real environment, stdout/stderr and gRPC channel. */
+runHubctl(process.argv.slice(2), {
+  env: process.env,
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  connect: connectIngest,
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`hubctl: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = ExitCode.FAILURE;
+  },
+);

@@ -1,0 +1,143 @@
+/**
+ * The one place a failure becomes what a person reads and what a script gets: a few lines of
+ * text saying what went wrong and what to do, the exit code, and the same facts as JSON.
+ */
+import { status, type Metadata } from '@grpc/grpc-js';
+import { HubctlError, EventFileError } from './errors';
+import { ExitCode, exitCodeForStatus } from './exit-codes';
+import { formatViolation, readStatusDetails, type FieldViolation } from './status-details';
+
+/** A failed gRPC call as grpc-js reports it (a `ServiceError`, or the parts of one). */
+export interface CallFailure {
+  readonly code: status;
+  readonly details: string;
+  readonly metadata?: Metadata;
+}
+
+/** What hubctl knows around a failed call, for advice on what to do next. */
+export interface FailureContext {
+  /** The gateway address called. */
+  readonly gateway: string;
+  /** The event id sent, when the call carried one. */
+  readonly eventId?: string;
+  /** The command that retries the same event safely, e.g. `hubctl publish doc.yaml --event-id …`. */
+  readonly retryCommand?: string;
+}
+
+export interface FailureReport {
+  readonly exitCode: ExitCode;
+  /** gRPC status name (`INVALID_ARGUMENT`) or hubctl's own code (`EVENT_FILE_INVALID`). */
+  readonly code: string;
+  readonly message: string;
+  readonly fieldViolations: readonly FieldViolation[];
+  readonly retryAfterMs?: number;
+  readonly eventId?: string;
+  /** For people, one line each. */
+  readonly lines: readonly string[];
+}
+
+/** True for what grpc-js rejects a call with. */
+export function isCallFailure(err: unknown): err is CallFailure {
+  return typeof err === 'object' && err !== null && typeof (err as CallFailure).code === 'number' && typeof (err as CallFailure).details === 'string';
+}
+
+/** The name of a gRPC status code, e.g. `INVALID_ARGUMENT`. */
+export function statusName(code: status): string {
+  return status[code] ?? `status ${String(code)}`;
+}
+
+/** Reports a call the gateway (or the transport) refused. */
+export function reportCallFailure(failure: CallFailure, context: FailureContext): FailureReport {
+  const { fieldViolations, retryDelayMs } = readStatusDetails(failure.metadata);
+  const name = statusName(failure.code);
+  const lines = adviceFor(failure.code, name, failure.details, fieldViolations, retryDelayMs, context);
+  return {
+    exitCode: exitCodeForStatus(failure.code),
+    code: name,
+    message: failure.details,
+    fieldViolations,
+    ...(retryDelayMs === undefined ? {} : { retryAfterMs: retryDelayMs }),
+    ...(context.eventId === undefined ? {} : { eventId: context.eventId }),
+    lines,
+  };
+}
+
+/** Reports what hubctl found wrong before calling, e.g. a malformed event file. */
+export function reportLocalFailure(err: HubctlError): FailureReport {
+  const lines =
+    err instanceof EventFileError
+      ? [
+          `${err.file}: ${err.problems.length === 1 ? 'cannot make an event of it' : `${err.problems.length} problems`}:`,
+          ...err.problems.map((p) => `  ${p.path ? `${p.path}: ` : ''}${p.problem}`),
+        ]
+      : [err.message];
+  return {
+    exitCode: err.exitCode,
+    code: err.code,
+    message: err.message,
+    fieldViolations: err instanceof EventFileError ? err.problems.map((p) => ({ field: p.path, description: p.problem })) : [],
+    lines,
+  };
+}
+
+/** The report as one JSON object for `--json`. */
+export function failureJson(report: FailureReport): Record<string, unknown> {
+  const { lines: _lines, ...rest } = report;
+  return { ok: false, ...rest };
+}
+
+function adviceFor(
+  code: status,
+  name: string,
+  details: string,
+  violations: readonly FieldViolation[],
+  retryDelayMs: number | undefined,
+  context: FailureContext,
+): string[] {
+  switch (code) {
+    case status.INVALID_ARGUMENT:
+      if (violations.length === 0) return [`refused (${name}): ${details}`];
+      return [
+        `refused (${name}): the event breaks ${violations.length === 1 ? 'a rule' : `${violations.length} rules`}:`,
+        ...violations.map((v) => `  ${formatViolation(v)}`),
+      ];
+    case status.UNAUTHENTICATED:
+      return [`not authenticated (${name}): ${details}`, "  pass the caller's token with --token <token> or set HUB_TOKEN"];
+    case status.PERMISSION_DENIED:
+      return [
+        `not allowed (${name}): ${details}`,
+        "  the token's caller is not granted this event type or issuing body; its grant is in the gateway's caller registry",
+      ];
+    case status.ALREADY_EXISTS:
+      return [
+        `conflict (${name}): ${details}`,
+        `  the event id${context.eventId ? ` ${context.eventId}` : ''} was used before for a different event; a new event needs a new id (leave out --event-id and hubctl makes one)`,
+      ];
+    case status.NOT_FOUND:
+      return [`not found (${name}): ${details}`];
+    case status.UNAVAILABLE:
+      return [
+        `unavailable (${name}): ${details}`,
+        `  the gateway at ${context.gateway} or its Kafka could not be reached; nothing was acknowledged`,
+        ...retryAdvice(context, retryDelayMs),
+      ];
+    case status.DEADLINE_EXCEEDED:
+      return [
+        `no answer in time (${name}): ${details}`,
+        `  the gateway at ${context.gateway} did not answer before the deadline (--timeout); the event may or may not have been accepted`,
+        ...retryAdvice(context, retryDelayMs),
+      ];
+    default:
+      return [`failed (${name}): ${details}`];
+  }
+}
+
+function retryAdvice(context: FailureContext, retryDelayMs: number | undefined): string[] {
+  const wait = retryDelayMs === undefined ? '' : ` after ${formatDelay(retryDelayMs)}`;
+  if (context.retryCommand) return [`  retry${wait} with the same event id — the hub accepts it at most once:`, `    ${context.retryCommand}`];
+  return [`  try again${wait}`];
+}
+
+function formatDelay(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s`;
+}

@@ -1,0 +1,61 @@
+import { ExitCode } from './exit-codes';
+
+/**
+ * Failures hubctl finds before it calls the gateway. Each has a stable `code`, the exit code
+ * a script sees, and `retriable` (false for all: the command line or the file must change).
+ */
+export abstract class HubctlError extends Error {
+  abstract readonly code: string;
+  abstract readonly exitCode: ExitCode;
+  readonly retriable = false as const;
+}
+
+/** The command line is wrong: an unknown command or option, a missing argument. */
+export class UsageError extends HubctlError {
+  override readonly name = 'UsageError';
+  readonly code = 'USAGE';
+  readonly exitCode = ExitCode.USAGE;
+}
+
+/** A file named on the command line cannot be read at all (missing, a folder, no permission). */
+export class UnreadableFileError extends HubctlError {
+  override readonly name = 'UnreadableFileError';
+  readonly code = 'FILE_UNREADABLE';
+  readonly exitCode = ExitCode.USAGE;
+  constructor(
+    readonly file: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${file}: cannot read it: ${reason}`, options);
+  }
+}
+
+/** One thing wrong in an event file, at a path such as `data.issuingBody.creditCode` or `[2].type`. */
+export interface FileProblem {
+  readonly path: string;
+  readonly problem: string;
+}
+
+/** The file was read but holds no usable event: not JSON/YAML, or not shaped like an event. */
+export class EventFileError extends HubctlError {
+  override readonly name = 'EventFileError';
+  readonly code = 'EVENT_FILE_INVALID';
+  readonly exitCode = ExitCode.INVALID_INPUT;
+  constructor(
+    readonly file: string,
+    readonly problems: readonly FileProblem[],
+  ) {
+    super(`${file}: ${problems.map((p) => (p.path ? `${p.path}: ${p.problem}` : p.problem)).join('; ')}`);
+  }
+}
+
+/** No token was given, so the gateway would refuse the call. */
+export class MissingTokenError extends HubctlError {
+  override readonly name = 'MissingTokenError';
+  readonly code = 'TOKEN_MISSING';
+  readonly exitCode = ExitCode.AUTH;
+  constructor() {
+    super('no token: pass the caller token with --token or set HUB_TOKEN');
+  }
+}
