@@ -1,4 +1,4 @@
-import { Partitioners, type Producer, type Message } from 'kafkajs';
+import { Partitioners, type Message, type PartitionMetadata, type Producer } from 'kafkajs';
 
 /** Where Kafka put one record. */
 export interface RecordPosition {
@@ -69,17 +69,26 @@ export class BatchingPublisher {
     }, delay);
   }
 
+  private readonly metadata = new Map<string, PartitionMetadata[]>();
+
+  /** The partitioner wants partition metadata; only the count matters to it. */
+  private async metadataOf(topic: string): Promise<PartitionMetadata[]> {
+    let list = this.metadata.get(topic);
+    if (!list) {
+      const count = await this.options.partitionsOf(topic);
+      list = Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [], isr: [] }));
+      this.metadata.set(topic, list);
+    }
+    return list;
+  }
+
   private async send(batch: Pending[]): Promise<void> {
     if (batch.length === 0) return;
     try {
       const byTopicPartition = new Map<string, { topic: string; partition: number; items: Pending[] }>();
       for (const item of batch) {
-        const count = await this.options.partitionsOf(item.record.topic);
-        const partition = this.partitioner({
-          topic: item.record.topic,
-          partitionMetadata: Array.from({ length: count }, (_, id) => ({ partitionId: id, leader: 0, partitionErrorCode: 0, replicas: [], isr: [] })),
-          message: { key: item.record.key, value: item.record.value },
-        });
+        const partitionMetadata = await this.metadataOf(item.record.topic);
+        const partition = this.partitioner({ topic: item.record.topic, partitionMetadata, message: { key: item.record.key, value: item.record.value } });
         const k = `${item.record.topic}\u0000${partition}`;
         const entry = byTopicPartition.get(k) ?? { topic: item.record.topic, partition, items: [] };
         entry.items.push(item);

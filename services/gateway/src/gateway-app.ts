@@ -9,7 +9,7 @@ import { BatchingPublisher } from './batching-publisher';
 import { CallerRegistry } from './caller-registry';
 import type { GatewayConfig } from './gateway-config';
 import { bindServer, createGrpcServer, INGEST_SERVICE_NAME } from './grpc-server';
-import { IdempotencyStore } from './idempotency-store';
+import { AcceptedEventRecorder, IdempotencyStore } from './idempotency-store';
 import { IngestHandler } from './ingest-handler';
 
 export interface GatewayApp {
@@ -59,6 +59,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, track?
   const handler = new IngestHandler({
     callers,
     store,
+    recorder: new AcceptedEventRecorder(store),
     publisher,
     logger,
     publishTimeoutMs: config.GATEWAY_PUBLISH_TIMEOUT,

@@ -6,6 +6,7 @@ import {
   TOPICS,
   encodeEvent,
   eventDataFromProto,
+  getDefaultRegistry,
   validateEvent,
   type EventData,
   type EventType,
@@ -17,7 +18,7 @@ import type { Logger } from '@gongkai/runtime';
 import type { BatchingPublisher } from './batching-publisher';
 import type { Caller, CallerRegistry } from './caller-registry';
 import { ConflictingEventError, GatewayError, InvalidEventError, NotFoundError, UnavailableError } from './errors';
-import type { AcceptedEvent, IdempotencyStore, RecordedEvent } from './idempotency-store';
+import type { AcceptedEvent, AcceptedEventRecorder, IdempotencyStore, RecordedEvent } from './idempotency-store';
 
 /** The answer to an accepted event, as PublishResponse carries it. */
 export interface PublishResult {
@@ -32,6 +33,8 @@ export interface PublishResult {
 export interface IngestHandlerDeps {
   readonly callers: CallerRegistry;
   readonly store: IdempotencyStore;
+  /** Writes accepted events to the store, many per transaction. */
+  readonly recorder: AcceptedEventRecorder;
   readonly publisher: BatchingPublisher;
   readonly logger: Logger;
   /** Bound on waiting for Kafka when the call has no deadline (or a later one). */
@@ -111,16 +114,17 @@ export class IngestHandler {
     }
     callers.authorize(caller, type, undefined);
 
+    // A retry is recognised before validation: the request's state (its last step, say) has
+    // moved on since the first call, and the retry must still get the first answer.
     const key = `${caller.id}\u0000${eventId}`;
-    const hash = payloadHash(type, data);
     const running = this.inFlight.get(key);
     if (running) {
-      if (running.hash !== hash) throw new ConflictingEventError({ caller: caller.id, eventId });
+      if (running.hash !== payloadHashOrNone(type, data)) throw new ConflictingEventError({ caller: caller.id, eventId });
       return running.result.then((r) => ({ ...r, duplicate: true }));
     }
     const known = store.find(caller.id, eventId);
     if (known) {
-      if (known.payloadSha256 !== hash) throw new ConflictingEventError({ caller: caller.id, eventId });
+      if (known.payloadSha256 !== payloadHashOrNone(type, data)) throw new ConflictingEventError({ caller: caller.id, eventId });
       return Promise.resolve(answer(known, true));
     }
 
@@ -144,8 +148,9 @@ export class IngestHandler {
       throw err;
     }
 
+    const hash = payloadHash(type, encoded.value);
     const sent = this.deps.publisher.publish({ topic: TOPICS.disclosure, ...encoded }).then(
-      (position) => {
+      async (position) => {
         const accepted: RecordedEvent = {
           caller: caller.id,
           eventId,
@@ -156,7 +161,7 @@ export class IngestHandler {
           acceptedAt: this.now(),
           ...describe(type, data, issuingBody),
         };
-        store.record([accepted]);
+        await this.deps.recorder.record(accepted);
         this.deps.onKafkaOutcome?.(true);
         return answer(accepted, false);
       },
@@ -207,21 +212,21 @@ function answer(accepted: AcceptedEvent, duplicate: boolean): PublishResult {
   return { eventId: accepted.eventId, topic: accepted.topic, partition: accepted.partition, offset: accepted.offset, duplicate };
 }
 
-/** A stable digest of what the caller asked to publish, to tell a retry from a conflicting reuse of an id. */
-export function payloadHash(type: string, data: unknown): string {
-  return createHash('sha256').update(type).update('\u0000').update(stableJson(data)).digest('hex');
+/**
+ * A digest of what the caller asked to publish, to tell a retry from a conflicting reuse of an
+ * id: SHA-256 over the type and the event's Avro bytes (the same data always encodes alike).
+ */
+export function payloadHash(type: string, avroValue: Buffer): string {
+  return createHash('sha256').update(type).update('\u0000').update(avroValue).digest('hex');
 }
 
-function stableJson(value: unknown): string {
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
+/** The digest of data that may not even fit the schema (then it matches nothing accepted). */
+function payloadHashOrNone(type: EventType, data: unknown): string {
+  try {
+    return payloadHash(type, getDefaultRegistry().latest(type).type.toBuffer(data));
+  } catch {
+    return 'unencodable';
   }
-  return JSON.stringify(value) ?? 'null';
 }
 
 function subjectOf(type: EventType, data: unknown): string {

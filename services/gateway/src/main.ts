@@ -1,4 +1,4 @@
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { AlwaysOffSampler, NodeTracerProvider, ParentBasedSampler } from '@opentelemetry/sdk-trace-node';
 import { createLogger, GracefulShutdown } from '@gongkai/runtime';
 import { loadGatewayConfig } from './gateway-config';
 import { startGateway } from './gateway-app';
@@ -7,8 +7,10 @@ import { startGateway } from './gateway-app';
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
   const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
-  // The SDK: W3C trace context propagation and async context; exporters are the operator's choice.
-  const tracing = new NodeTracerProvider();
+  // The SDK: W3C trace context propagation and async context; exporters are the operator's
+  // choice. Spans are recorded when the caller's trace is sampled; a call without a sampled
+  // parent still gets a trace id to carry on, without the cost of recording.
+  const tracing = new NodeTracerProvider({ sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }) });
   tracing.register();
   const shutdown = new GracefulShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT });
   shutdown.onClose('tracing', () => tracing.shutdown());
