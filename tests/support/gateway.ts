@@ -69,6 +69,8 @@ export async function startTestGateway(options: { brokerList?: string[]; stateDi
     GATEWAY_STATE_DIR: stateDir,
     GATEWAY_CALLERS_FILE: writeCallersFile(stateDir),
     GATEWAY_PUBLISH_TIMEOUT: '5s',
+    // The producer thread logs to stdout; the test's own logger captures the rest.
+    LOG_LEVEL: 'silent',
     ...options.env,
   };
   const running: RunningGateway = {

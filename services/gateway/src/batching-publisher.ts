@@ -16,81 +16,114 @@ export interface OutgoingRecord {
 
 interface Pending {
   readonly record: OutgoingRecord;
+  readonly partition: number;
   readonly resolve: (p: RecordPosition) => void;
   readonly reject: (e: unknown) => void;
 }
 
 export interface BatchingPublisherOptions {
-  readonly producer: Producer;
+  /**
+   * Idempotent producers, each owning the partitions `p` with `p % producers.length` equal to
+   * its index. kafkajs keeps one request in flight per producer (its sequence numbers are not
+   * safe with more), so several producers are how requests to different partitions overlap.
+   */
+  readonly producers: readonly Producer[];
   /** Partition count per topic, looked up once (topics are created before the gateway serves). */
   readonly partitionsOf: (topic: string) => Promise<number>;
-  /** How long a record may wait for others to share its request. */
+  /** How long a record waits for others to share its request when its producer is idle. */
   readonly lingerMs?: number;
   readonly maxBatch?: number;
 }
 
+/** One producer's queue: records wait here while its previous request is in flight. */
+interface Shard {
+  readonly producer: Producer;
+  queue: Pending[];
+  busy: boolean;
+  timer: NodeJS.Timeout | undefined;
+}
+
 /**
- * Gathers records from concurrent calls into one produce request (acks=all, idempotent), the
- * way a Java producer's linger does; kafkajs sends one request per `send` call otherwise.
- * Each caller learns its own partition and offset: the partition is chosen here with the
- * client's default murmur2 partitioner, so the offset is the partition's base offset plus the
- * record's place among that partition's records in the request.
+ * Gathers records from concurrent calls into produce requests (acks=all, idempotent), the way a
+ * Java producer's linger does; kafkajs sends one request per `send` call otherwise. Each caller
+ * learns its own partition and offset: the partition is chosen here with the client's default
+ * murmur2 partitioner, so the offset is the partition's base offset plus the record's place
+ * among that partition's records in the request. A partition's records always go through the
+ * same producer, one request at a time, so they stay in the order their calls arrived.
  */
 export class BatchingPublisher {
-  private queue: Pending[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private sending: Promise<void> = Promise.resolve();
+  private readonly shards: Shard[];
   private readonly partitioner = Partitioners.DefaultPartitioner();
+  private readonly metadata = new Map<string, PartitionMetadata[]>();
   private readonly lingerMs: number;
   private readonly maxBatch: number;
+  private readonly idle = new Set<() => void>();
 
   constructor(private readonly options: BatchingPublisherOptions) {
-    this.lingerMs = options.lingerMs ?? 2;
+    if (options.producers.length === 0) throw new RangeError('BatchingPublisher needs at least one producer');
+    this.lingerMs = options.lingerMs ?? 1;
     this.maxBatch = options.maxBatch ?? 500;
+    this.shards = options.producers.map((producer) => ({ producer, queue: [], busy: false, timer: undefined }));
   }
 
-  publish(record: OutgoingRecord): Promise<RecordPosition> {
+  async publish(record: OutgoingRecord): Promise<RecordPosition> {
+    const partitionMetadata = this.metadata.get(record.topic) ?? (await this.metadataOf(record.topic));
+    const partition = this.partitioner({ topic: record.topic, partitionMetadata, message: { key: record.key, value: record.value } });
+    const shard = this.shards[partition % this.shards.length]!;
     return new Promise((resolve, reject) => {
-      this.queue.push({ record, resolve, reject });
-      if (this.queue.length >= this.maxBatch) this.flushSoon(0);
-      else this.flushSoon(this.lingerMs);
+      shard.queue.push({ record, partition, resolve, reject });
+      this.schedule(shard);
     });
   }
 
-  private flushSoon(delay: number): void {
-    if (this.timer && delay > 0) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      const batch = this.queue.splice(0, this.maxBatch);
-      // One request at a time keeps records of one key in the order their calls arrived.
-      this.sending = this.sending.then(() => this.send(batch));
-      if (this.queue.length > 0) this.flushSoon(this.lingerMs);
-    }, delay);
+  /** Resolves when every record handed over so far has been sent or failed. */
+  drain(): Promise<void> {
+    if (this.shards.every((s) => !s.busy && s.queue.length === 0)) return Promise.resolve();
+    return new Promise((done) => this.idle.add(done));
   }
 
-  private readonly metadata = new Map<string, PartitionMetadata[]>();
+  private schedule(shard: Shard): void {
+    if (shard.busy) return; // the request in flight takes the queue when it returns
+    if (shard.queue.length >= this.maxBatch) {
+      if (shard.timer) clearTimeout(shard.timer);
+      shard.timer = undefined;
+      void this.sendNext(shard);
+    } else {
+      shard.timer ??= setTimeout(() => {
+        shard.timer = undefined;
+        void this.sendNext(shard);
+      }, this.lingerMs);
+    }
+  }
+
+  private async sendNext(shard: Shard): Promise<void> {
+    if (shard.busy || shard.queue.length === 0) return;
+    shard.busy = true;
+    const batch = shard.queue.splice(0, this.maxBatch);
+    await this.send(shard.producer, batch);
+    shard.busy = false;
+    // What arrived meanwhile has waited long enough: send it now, without lingering.
+    if (shard.queue.length > 0) void this.sendNext(shard);
+    else if (this.shards.every((s) => !s.busy && s.queue.length === 0)) {
+      for (const done of this.idle) done();
+      this.idle.clear();
+    }
+  }
 
   /** The partitioner wants partition metadata; only the count matters to it. */
   private async metadataOf(topic: string): Promise<PartitionMetadata[]> {
-    let list = this.metadata.get(topic);
-    if (!list) {
-      const count = await this.options.partitionsOf(topic);
-      list = Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [], isr: [] }));
-      this.metadata.set(topic, list);
-    }
+    const count = await this.options.partitionsOf(topic);
+    const list = Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [], isr: [] }));
+    this.metadata.set(topic, list);
     return list;
   }
 
-  private async send(batch: Pending[]): Promise<void> {
-    if (batch.length === 0) return;
+  private async send(producer: Producer, batch: Pending[]): Promise<void> {
     try {
       const byTopicPartition = new Map<string, { topic: string; partition: number; items: Pending[] }>();
       for (const item of batch) {
-        const partitionMetadata = await this.metadataOf(item.record.topic);
-        const partition = this.partitioner({ topic: item.record.topic, partitionMetadata, message: { key: item.record.key, value: item.record.value } });
-        const k = `${item.record.topic}\u0000${partition}`;
-        const entry = byTopicPartition.get(k) ?? { topic: item.record.topic, partition, items: [] };
+        const k = `${item.record.topic}\u0000${item.partition}`;
+        const entry = byTopicPartition.get(k) ?? { topic: item.record.topic, partition: item.partition, items: [] };
         entry.items.push(item);
         byTopicPartition.set(k, entry);
       }
@@ -100,7 +133,7 @@ export class BatchingPublisher {
         for (const { record } of items) list.push({ key: record.key, value: record.value, headers: record.headers, partition });
         topicMessages.set(topic, list);
       }
-      const results = await this.options.producer.sendBatch({
+      const results = await producer.sendBatch({
         acks: -1,
         topicMessages: [...topicMessages].map(([topic, messages]) => ({ topic, messages })),
       });
@@ -117,13 +150,5 @@ export class BatchingPublisher {
     } catch (err) {
       for (const item of batch) item.reject(err);
     }
-  }
-
-  /** Resolves when every record handed over so far has been sent or failed. */
-  async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.timer) {
-      await new Promise((r) => setTimeout(r, this.lingerMs + 1));
-    }
-    await this.sending;
   }
 }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { context, propagation } from '@opentelemetry/api';
 import { TOPICS } from '@gongkai/contracts';
 import { createKafka, ensureTopics, type Logger } from '@gongkai/runtime';
-import { BatchingPublisher } from './batching-publisher';
+import { ThreadedPublisher } from './threaded-publisher';
 import { CallerRegistry } from './caller-registry';
 import type { GatewayConfig } from './gateway-config';
 import { bindServer, createGrpcServer, INGEST_SERVICE_NAME } from './grpc-server';
@@ -29,22 +29,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger, track?
   mkdirSync(config.GATEWAY_STATE_DIR, { recursive: true });
   const store = new IdempotencyStore(join(config.GATEWAY_STATE_DIR, 'accepted-events.sqlite'), config.GATEWAY_IDEMPOTENCY_RETENTION);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'gongkai-gateway', logger });
-  const producer = kafka.producer();
-  const partitions = new Map<string, number>();
   const admin = kafka.kafka.admin();
-
-  const publisher = new BatchingPublisher({
-    producer,
+  const publisher = new ThreadedPublisher({
+    brokers: config.KAFKA_BROKERS,
+    clientId: config.KAFKA_CLIENT_ID ?? 'gongkai-gateway',
     lingerMs: config.GATEWAY_LINGER,
-    partitionsOf: async (topic) => {
-      const known = partitions.get(topic);
-      if (known) return known;
-      const meta = await admin.fetchTopicMetadata({ topics: [topic] });
-      const count = meta.topics[0]?.partitions.length ?? 0;
-      if (count === 0) throw new Error(`topic ${topic} has no partitions`);
-      partitions.set(topic, count);
-      return count;
-    },
+    producers: config.GATEWAY_PRODUCERS,
+    logLevel: config.LOG_LEVEL,
   });
 
   let healthy = false;
@@ -84,7 +75,6 @@ export async function startGateway(config: GatewayConfig, logger: Logger, track?
         if (!connected) {
           await admin.connect();
           await ensureTopics(kafka.kafka, [{ topic: TOPICS.disclosure, numPartitions: 6 }]);
-          await producer.connect();
           connected = true;
         }
         await admin.fetchTopicMetadata({ topics: [TOPICS.disclosure] });
@@ -118,8 +108,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, track?
       stopped = true;
       clearInterval(pruner);
       await new Promise<void>((done) => server.tryShutdown(() => done()));
-      await publisher.drain();
-      await producer.disconnect().catch(() => undefined);
+      await publisher.close();
       await admin.disconnect().catch(() => undefined);
       await probing;
       store.close();

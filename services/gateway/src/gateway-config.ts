@@ -14,7 +14,9 @@ export const gatewayVariables = {
   GATEWAY_MAX_MESSAGE_BYTES: env.integer({ default: 8 * 1024 * 1024, min: 1024, max: 64 * 1024 * 1024 }),
   /** Bound on waiting for Kafka when the caller set no deadline. */
   GATEWAY_PUBLISH_TIMEOUT: env.duration({ default: 10_000 }),
-  GATEWAY_LINGER: env.duration({ default: 2 }),
+  GATEWAY_LINGER: env.duration({ default: 1 }),
+  /** Idempotent producers that share the partitions (each keeps one request in flight). */
+  GATEWAY_PRODUCERS: env.integer({ default: 2, min: 1, max: 16 }),
   /** Mutual TLS: all three set turns it on; the client certificate's CN names the caller. */
   GATEWAY_TLS_CERT: env.string({ optional: true }),
   GATEWAY_TLS_KEY: env.string({ optional: true }),

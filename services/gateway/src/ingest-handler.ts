@@ -15,7 +15,7 @@ import {
   type Violation,
 } from '@gongkai/contracts';
 import type { Logger } from '@gongkai/runtime';
-import type { BatchingPublisher } from './batching-publisher';
+import type { RecordPublisher } from './threaded-publisher';
 import type { Caller, CallerRegistry } from './caller-registry';
 import { ConflictingEventError, GatewayError, InvalidEventError, NotFoundError, UnavailableError } from './errors';
 import type { AcceptedEvent, AcceptedEventRecorder, IdempotencyStore, RecordedEvent } from './idempotency-store';
@@ -35,7 +35,7 @@ export interface IngestHandlerDeps {
   readonly store: IdempotencyStore;
   /** Writes accepted events to the store, many per transaction. */
   readonly recorder: AcceptedEventRecorder;
-  readonly publisher: BatchingPublisher;
+  readonly publisher: RecordPublisher;
   readonly logger: Logger;
   /** Bound on waiting for Kafka when the call has no deadline (or a later one). */
   readonly publishTimeoutMs: number;

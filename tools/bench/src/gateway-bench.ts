@@ -262,9 +262,9 @@ function errorNote(r: LoopResult): string {
   return kinds.length === 0 ? '' : ` — errors: ${kinds.map(([k, n]) => `${n}× ${k}`).join('; ')}`;
 }
 
-/** The child's environment: only what node needs, plus the given variables. */
+/** The child's environment: only what node needs, any GATEWAY_* tuning given to the bench, plus the given variables. */
 function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'NODE_PATH'];
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'NODE_PATH', ...Object.keys(process.env).filter((k) => k.startsWith('GATEWAY_'))];
   return { ...Object.fromEntries(keep.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]]]))), ...extra };
 }
 

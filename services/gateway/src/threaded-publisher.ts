@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { OutgoingRecord, RecordPosition } from './batching-publisher';
+import type { ProducerThreadData, ToMain, ToProducer } from './producer-thread-messages';
+
+/** Hands records to Kafka and learns where they went. */
+export interface RecordPublisher {
+  publish(record: OutgoingRecord): Promise<RecordPosition>;
+  /** Resolves when every record handed over so far has been sent or failed, and the producer is closed. */
+  close(): Promise<void>;
+}
+
+/** A Kafka producer failed to take a record; its message says why (from the producer thread). */
+export class ProducerError extends Error {
+  override readonly name = 'ProducerError';
+  readonly code = 'KAFKA_PRODUCE_FAILED';
+  readonly retriable = true;
+}
+
+/**
+ * The main thread's side of the producer thread (producer-thread.ts). Records posted within one
+ * turn of the event loop travel in one message, as do the answers.
+ */
+export class ThreadedPublisher implements RecordPublisher {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, { resolve: (p: RecordPosition) => void; reject: (e: Error) => void }>();
+  private outbox: { id: number; record: OutgoingRecord }[] = [];
+  private nextId = 0;
+  private stopped: Promise<void> | undefined;
+  private onStopped: (() => void) | undefined;
+
+  constructor(data: ProducerThreadData) {
+    this.worker = new Worker(join(__dirname, 'producer-thread.js'), { workerData: data });
+    this.worker.on('message', (batch: ToMain[]) => {
+      for (const message of batch) {
+        if (message.kind === 'stopped') {
+          this.onStopped?.();
+          continue;
+        }
+        const waiter = this.waiting.get(message.id);
+        this.waiting.delete(message.id);
+        if (message.kind === 'published') waiter?.resolve(message.position);
+        else waiter?.reject(new ProducerError(message.error));
+      }
+    });
+    this.worker.on('error', (err) => this.failAll(err));
+    this.worker.on('exit', (code) => this.failAll(new ProducerError(`the producer thread exited (code ${code})`)));
+  }
+
+  publish(record: OutgoingRecord): Promise<RecordPosition> {
+    if (this.stopped) return Promise.reject(new ProducerError('the gateway is shutting down'));
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.waiting.set(id, { resolve, reject });
+      this.outbox.push({ id, record });
+      if (this.outbox.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  close(): Promise<void> {
+    this.stopped ??= new Promise<void>((done) => {
+      this.flush();
+      this.onStopped = done;
+      const message: ToProducer = { kind: 'stop' };
+      this.worker.postMessage(message);
+    }).then(() => this.worker.terminate().then(() => undefined));
+    return this.stopped;
+  }
+
+  private flush(): void {
+    if (this.outbox.length === 0) return;
+    const message: ToProducer = { kind: 'publish', records: this.outbox };
+    this.outbox = [];
+    this.worker.postMessage(message);
+  }
+
+  private failAll(err: Error): void {
+    for (const waiter of this.waiting.values()) waiter.reject(err);
+    this.waiting.clear();
+    this.onStopped?.();
+  }
+}
