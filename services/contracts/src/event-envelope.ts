@@ -50,6 +50,10 @@ export const EVENT_HEADERS = Object.freeze({
 export const HUB_HEADERS = Object.freeze({
   /** On `released`: channels the event is routed to, comma-separated, e.g. `website,newmedia`. */
   channels: 'gk_channels',
+  /** On `released`: the routing plan, JSON `[{ channel, target, dueOn }]` (dueOn `YYYY-MM-DD` or null). */
+  route: 'gk_route',
+  /** On `review.held`: the gate's findings, JSON in the review.decided Finding shape (excerpts masked). */
+  findings: 'gk_findings',
   /** On retry and dead-letter topics: the one channel target the message is for. */
   target: 'gk_target',
   /** On retry and dead-letter topics: attempts made so far. */

@@ -57,3 +57,5 @@ export {
   type RoutingCriteria,
   type RoutingRule,
 } from './routing';
+export { processAccepted, type PlannedDelivery, type ReviewProcessorConfig } from './review-processor';
+export { startReview, loadReviewConfig, reviewVariables, REVIEW_DEAD_LETTER_TOPIC, type ReviewServiceConfig } from './review-service';

@@ -70,6 +70,7 @@ async function up(): Promise<number> {
       },
       join(logs, 'gateway.log'),
     ),
+    new ServiceProcess('review', join(ROOT, 'services/review/dist/main.js'), common, join(logs, 'review.log')),
   ];
   const stopAll = async (): Promise<void> => {
     await Promise.all(services.map((s) => s.stop()));
@@ -90,6 +91,7 @@ async function up(): Promise<number> {
   console.log('Gongkai Hub is up.');
   console.log(`  Kafka        ${bootstrap}${kafka ? `   (log: ${kafka.nodes[0]?.logFile ?? ''})` : ' (external)'}`);
   console.log(`  Gateway      127.0.0.1:${config.HUB_GATEWAY_PORT}   gRPC gongkai.hub.v1.IngestService (health, reflection)`);
+  console.log('  Review       consumes disclosure → released (clean, with routing plan and due dates) or review.held');
   console.log(`  Logs         ${logs}`);
   console.log('');
   console.log('Publish a document with the sandbox token of the document system:');

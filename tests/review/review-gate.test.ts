@@ -1,0 +1,94 @@
+import { Writable } from 'node:stream';
+import { HUB_HEADERS, TOPICS, decodeEvent, eventDataToProto, type EventData } from '@gongkai/contracts';
+import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
+import { loadReviewConfig, startReview } from '@gongkai/review';
+import { createLogger } from '@gongkai/runtime';
+import { auth, call, startTestGateway, TOKENS, type RunningGateway } from '../support/gateway';
+import { brokers, eventually, testKafka, unique } from '../support/kafka';
+
+type Doc = EventData<'document.published'>;
+
+/** Records on `topic` whose key is one of `keys`, with their headers as strings. */
+async function readTopic(topic: string, keys: Set<string>, expected: number): Promise<{ key: string; headers: Record<string, string>; title?: string }[]> {
+  const found: { key: string; headers: Record<string, string>; title?: string }[] = [];
+  const consumer = testKafka().consumer({ groupId: unique('read') });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const key = message.key?.toString() ?? '';
+      if (!keys.has(key)) return;
+      const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v)]));
+      const event = decodeEvent(message);
+      found.push({ key, headers, ...('title' in event.data ? { title: event.data.title } : {}) });
+    },
+  });
+  try {
+    await eventually(() => found.length >= expected, 60_000, `${expected} records on ${topic}`);
+    await new Promise((r) => setTimeout(r, 500));
+  } finally {
+    await consumer.disconnect();
+  }
+  return found;
+}
+
+describe('review: nothing reaches a channel unreviewed', () => {
+  let gw: RunningGateway;
+  let review: { stop(): Promise<void> };
+
+  beforeAll(async () => {
+    gw = await startTestGateway();
+    const logger = createLogger({ service: 'review', level: 'silent', destination: new Writable({ write: (_c, _e, d) => d() }) });
+    review = await startReview(loadReviewConfig({ KAFKA_BROKERS: brokers().join(','), REVIEW_GROUP_ID: unique('review') }), logger);
+  }, 60_000);
+  afterAll(async () => {
+    await review?.stop();
+    await gw?.close();
+  });
+
+  const publish = (doc: Doc) =>
+    call(gw.client, gw.client.Publish, { eventId: unique('evt'), document: eventDataToProto('document.published', doc) }, auth(TOKENS.docs));
+
+  it('releases a clean document with its routing plan and due dates, and holds one with personal data', async () => {
+    const base = sampleEvents()['document.published'];
+    const clean: Doc = { ...base, publicationId: unique('clean') };
+    const personal: Doc = { ...base, publicationId: unique('held'), body: `${base.body}\n联系人：张三，身份证号码 370102199003071238，电话 13812345678。` };
+    await publish(clean);
+    await publish(personal);
+
+    const released = await readTopic(TOPICS.released, new Set([clean.publicationId, personal.publicationId]), 1);
+    expect(released.map((r) => r.key)).toEqual([clean.publicationId]);
+    const plan = JSON.parse(released[0]!.headers[HUB_HEADERS.route]!) as { channel: string; target: string; dueOn: string | null }[];
+    expect(plan.length).toBeGreaterThan(0);
+    expect(plan.map((p) => p.channel)).toContain('website');
+    expect(plan.every((p) => /^\d{4}-\d{2}-\d{2}$/.test(p.dueOn ?? ''))).toBe(true);
+    expect(released[0]!.headers[HUB_HEADERS.channels]!.split(',')).toEqual([...new Set(plan.map((p) => p.channel))]);
+
+    const held = await readTopic(TOPICS.reviewHeld, new Set([clean.publicationId, personal.publicationId]), 1);
+    expect(held.map((r) => r.key)).toEqual([personal.publicationId]);
+    const findings = JSON.parse(held[0]!.headers[HUB_HEADERS.findings]!) as { kind: string; field: string; excerpt: string }[];
+    expect(findings.map((f) => f.kind).sort()).toEqual(['MOBILE_NUMBER', 'RESIDENT_ID']);
+    expect(findings.every((f) => f.field === 'document.body')).toBe(true);
+    const raw = JSON.stringify(findings);
+    expect(raw).not.toContain('370102199003071238');
+    expect(raw).not.toContain('13812345678');
+  });
+
+  it('never holds a retraction: it is released at once to the channels', async () => {
+    const base = sampleEvents()['document.published'];
+    const doc: Doc = { ...base, publicationId: unique('retract') };
+    await publish(doc);
+    const retraction = eventDataToProto('publication.retracted', {
+      publicationId: doc.publicationId,
+      reasonCode: 'PERSONAL_DATA',
+      reason: '含有个人信息 370102199003071238',
+      requestedBy: '市政府办公室',
+      retractedAt: new Date(),
+    });
+    await call(gw.client, gw.client.Retract, { eventId: unique('evt'), retraction }, auth(TOKENS.docs));
+    const released = await readTopic(TOPICS.released, new Set([doc.publicationId]), 2);
+    expect(released).toHaveLength(2);
+    const channels = released[1]!.headers[HUB_HEADERS.channels]!.split(',');
+    expect(channels).toEqual(expect.arrayContaining(['website']));
+  });
+});
