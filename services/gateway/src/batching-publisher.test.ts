@@ -71,6 +71,20 @@ describe('BatchingPublisher', () => {
     });
   });
 
+  it('keeps a request under its byte bound, and sends a larger record alone', async () => {
+    const log = { inFlight: 0, maxInFlight: 0, requests: [] as { partition: number; keys: string[] }[][] };
+    const publisher = new BatchingPublisher({ producers: [fakeProducer(log)], partitionsOf: async () => 1, lingerMs: 2, maxBatchBytes: 10_000 });
+    const sized = (key: string, bytes: number): OutgoingRecord => ({ topic: 't', key, value: Buffer.alloc(bytes), headers: {} });
+    await Promise.all([
+      publisher.publish(sized('a', 4000)),
+      publisher.publish(sized('b', 4000)),
+      publisher.publish(sized('c', 4000)),
+      publisher.publish(sized('huge', 50_000)),
+      publisher.publish(sized('d', 100)),
+    ]);
+    expect(log.requests.map((r) => r.flatMap((p) => p.keys))).toEqual([['a', 'b'], ['c'], ['huge'], ['d']]);
+  });
+
   it('fails every record of a request Kafka refused, and drains', async () => {
     const failing = { sendBatch: () => Promise.reject(new Error('broker down')) } as unknown as Producer;
     const publisher = new BatchingPublisher({ producers: [failing], partitionsOf: async () => 3 });

@@ -33,6 +33,11 @@ export interface BatchingPublisherOptions {
   /** How long a record waits for others to share its request when its producer is idle. */
   readonly lingerMs?: number;
   readonly maxBatch?: number;
+  /**
+   * Bytes of values and headers in one request; a record larger than this goes alone. Kept
+   * under the broker's default `message.max.bytes` (1 MiB), which bounds a partition's batch.
+   */
+  readonly maxBatchBytes?: number;
 }
 
 /** One producer's queue: records wait here while its previous request is in flight. */
@@ -57,12 +62,14 @@ export class BatchingPublisher {
   private readonly metadata = new Map<string, PartitionMetadata[]>();
   private readonly lingerMs: number;
   private readonly maxBatch: number;
+  private readonly maxBatchBytes: number;
   private readonly idle = new Set<() => void>();
 
   constructor(private readonly options: BatchingPublisherOptions) {
     if (options.producers.length === 0) throw new RangeError('BatchingPublisher needs at least one producer');
     this.lingerMs = options.lingerMs ?? 1;
     this.maxBatch = options.maxBatch ?? 500;
+    this.maxBatchBytes = options.maxBatchBytes ?? 900 * 1024;
     this.shards = options.producers.map((producer) => ({ producer, queue: [], busy: false, timer: undefined }));
   }
 
@@ -99,7 +106,15 @@ export class BatchingPublisher {
   private async sendNext(shard: Shard): Promise<void> {
     if (shard.busy || shard.queue.length === 0) return;
     shard.busy = true;
-    const batch = shard.queue.splice(0, this.maxBatch);
+    let bytes = 0;
+    let count = 0;
+    while (count < shard.queue.length && count < this.maxBatch) {
+      const size = recordBytes(shard.queue[count]!.record);
+      if (count > 0 && bytes + size > this.maxBatchBytes) break;
+      bytes += size;
+      count++;
+    }
+    const batch = shard.queue.splice(0, count);
     await this.send(shard.producer, batch);
     shard.busy = false;
     // What arrived meanwhile has waited long enough: send it now, without lingering.
@@ -151,4 +166,10 @@ export class BatchingPublisher {
       for (const item of batch) item.reject(err);
     }
   }
+}
+
+function recordBytes(record: OutgoingRecord): number {
+  let size = record.value.length + record.key.length + 64;
+  for (const [k, v] of Object.entries(record.headers)) size += k.length + v.length + 8;
+  return size;
 }

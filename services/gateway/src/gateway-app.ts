@@ -12,6 +12,9 @@ import { bindServer, createGrpcServer, INGEST_SERVICE_NAME } from './grpc-server
 import { AcceptedEventRecorder, IdempotencyStore } from './idempotency-store';
 import { IngestHandler } from './ingest-handler';
 
+/** Largest event a hub topic takes: validation bounds the body at 2 MiB. */
+export const MAX_EVENT_BYTES = 8 * 1024 * 1024;
+
 export interface GatewayApp {
   /** The port the gRPC server listens on. */
   readonly port: number;
@@ -74,7 +77,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger, track?
       try {
         if (!connected) {
           await admin.connect();
-          await ensureTopics(kafka.kafka, [{ topic: TOPICS.disclosure, numPartitions: 6 }]);
+          // An event may be up to a few MiB (a 2 MiB body and its attachments' metadata).
+          await ensureTopics(kafka.kafka, [{ topic: TOPICS.disclosure, numPartitions: 6, configEntries: [{ name: 'max.message.bytes', value: String(MAX_EVENT_BYTES) }] }]);
           connected = true;
         }
         await admin.fetchTopicMetadata({ topics: [TOPICS.disclosure] });
