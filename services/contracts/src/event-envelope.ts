@@ -160,9 +160,16 @@ export class EventCodec {
         : this.registry.version(type, options.schemaVersion);
     if (!writer) throw new InvalidEventInputError(type, 'schemaVersion', `no version ${options.schemaVersion}`);
 
+    // Encode first; only data that does not fit pays for the walk that names the fields.
+    let value: Buffer;
+    try {
+      value = writer.type.toBuffer(data);
+    } catch {
+      value = Buffer.alloc(0);
+    }
     const badFields: string[] = [];
-    writer.type.isValid(data, { errorHook: (fieldPath) => badFields.push(fieldPath.join('.') || '(data)') });
-    if (badFields.length > 0) throw new InvalidEventDataError(type, badFields);
+    if (value.length === 0) writer.type.isValid(data, { errorHook: (fieldPath) => badFields.push(fieldPath.join('.') || '(data)') });
+    if (badFields.length > 0 || value.length === 0) throw new InvalidEventDataError(type, badFields.length > 0 ? badFields : ['(data)']);
 
     const subject = subjectOf(type, data);
     if (subject.length === 0) throw new InvalidEventInputError(type, 'subject', 'the data implies an empty subject');
@@ -191,7 +198,7 @@ export class EventCodec {
       headers[EVENT_HEADERS.traceparent] = input.traceparent;
       if (input.tracestate) headers[EVENT_HEADERS.tracestate] = input.tracestate;
     }
-    return { key: subject, value: writer.type.toBuffer(data), headers };
+    return { key: subject, value, headers };
   }
 
   /**

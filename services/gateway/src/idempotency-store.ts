@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { SeenFilter } from './seen-filter';
 
 /** Where Kafka put an accepted event: the answer a retried call gets again. */
 export interface AcceptedEvent {
@@ -50,6 +51,8 @@ export class IdempotencyStore {
   private readonly recordMany: (events: readonly RecordedEvent[]) => void;
   private readonly findStep: Database.Statement<[string], { step: string }>;
 
+  private readonly seen: SeenFilter;
+
   constructor(file: string, readonly retentionMs: number) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -75,6 +78,11 @@ export class IdempotencyStore {
       ) WITHOUT ROWID;
     `);
     this.findStmt = this.db.prepare('SELECT * FROM accepted_events WHERE caller = ? AND event_id = ?');
+    const { count } = this.db.prepare('SELECT count(*) AS count FROM accepted_events').get() as { count: number };
+    this.seen = new SeenFilter(Math.max(1_000_000, count * 2));
+    for (const row of this.db.prepare('SELECT caller, event_id FROM accepted_events').iterate() as Iterable<{ caller: string; event_id: string }>) {
+      this.seen.add(seenKey(row.caller, row.event_id));
+    }
     this.insertStmt = this.db.prepare(`INSERT OR IGNORE INTO accepted_events
       (caller, event_id, payload_sha256, event_type, subject, topic, partition, offset, accepted_at)
       VALUES (@caller, @eventId, @payloadSha256, @eventType, @subject, @topic, @partition, @offset, @acceptedAt)`);
@@ -96,6 +104,7 @@ export class IdempotencyStore {
     this.recordMany = this.db.transaction((events: readonly RecordedEvent[]) => {
       for (const e of events) {
         if (this.insertStmt.run(e).changes === 0) continue; // a replay: the first answer stands
+        this.seen.add(seenKey(e.caller, e.eventId));
         if (e.requestStep !== undefined) {
           upsertStep.run(e.subject, e.requestStep, e.acceptedAt);
         } else {
@@ -112,6 +121,7 @@ export class IdempotencyStore {
   }
 
   find(caller: string, eventId: string): AcceptedEvent | undefined {
+    if (!this.seen.mightContain(seenKey(caller, eventId))) return undefined;
     const row = this.findStmt.get(caller, eventId);
     return row ? rowToAccepted(row) : undefined;
   }
@@ -151,6 +161,10 @@ export class IdempotencyStore {
   close(): void {
     this.db.close();
   }
+}
+
+function seenKey(caller: string, eventId: string): string {
+  return `${caller}\u0000${eventId}`;
 }
 
 function rowToAccepted(r: Record<string, unknown>): AcceptedEvent {
