@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { HUB_HEADERS, TOPICS, decodeEvent, eventDataToProto, type EventData } from '@gongkai/contracts';
 import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
@@ -39,7 +42,10 @@ describe('review: nothing reaches a channel unreviewed', () => {
   beforeAll(async () => {
     gw = await startTestGateway();
     const logger = createLogger({ service: 'review', level: 'silent', destination: new Writable({ write: (_c, _e, d) => d() }) });
-    review = await startReview(loadReviewConfig({ KAFKA_BROKERS: brokers().join(','), REVIEW_GROUP_ID: unique('review') }), logger);
+    review = await startReview(
+      loadReviewConfig({ KAFKA_BROKERS: brokers().join(','), REVIEW_GROUP_ID: unique('review'), REVIEW_GRPC_PORT: '0', REVIEW_STATE_DIR: mkdtempSync(join(tmpdir(), 'review-')) }),
+      logger,
+    );
   }, 60_000);
   afterAll(async () => {
     await review?.stop();
@@ -90,5 +96,24 @@ describe('review: nothing reaches a channel unreviewed', () => {
     expect(released).toHaveLength(2);
     const channels = released[1]!.headers[HUB_HEADERS.channels]!.split(',');
     expect(channels).toEqual(expect.arrayContaining(['website']));
+  });
+
+  it('holds an interpretation of a policy the hub has not seen, and releases one of a known policy', async () => {
+    const base = sampleEvents()['interpretation.published'];
+    const policy: Doc = { ...sampleEvents()['document.published'], publicationId: unique('policy'), needsInterpretation: true };
+    await publish(policy);
+    await readTopic(TOPICS.released, new Set([policy.publicationId]), 1); // the policy is reviewed first
+    const known = { ...base, publicationId: unique('interp'), policyPublicationId: policy.publicationId };
+    const orphan = { ...base, publicationId: unique('interp'), policyPublicationId: unique('no-such-policy') };
+    for (const interpretation of [known, orphan]) {
+      await call(gw.client, gw.client.Publish, { eventId: unique('evt'), interpretation: eventDataToProto('interpretation.published', interpretation) }, auth(TOKENS.docs));
+    }
+    const released = await readTopic(TOPICS.released, new Set([known.publicationId, orphan.publicationId]), 1);
+    expect(released.map((r) => r.key)).toEqual([known.publicationId]);
+    const held = await readTopic(TOPICS.reviewHeld, new Set([known.publicationId, orphan.publicationId]), 1);
+    expect(held.map((r) => r.key)).toEqual([orphan.publicationId]);
+    expect(JSON.parse(held[0]!.headers[HUB_HEADERS.findings]!)).toEqual([
+      expect.objectContaining({ field: 'interpretation.policyPublicationId', rule: 'policy-unknown' }),
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { epochDaysToIsoDate, isoDateToEpochDays } from './avro-logical-types';
 import { parseSchema } from './schema-registry';
 
@@ -35,6 +36,15 @@ describe('Avro logical types', () => {
     expect(type.fromBuffer(bytes)).toEqual({ at, on: '2025-06-26' });
     expect(type.isValid({ at: at.getTime(), on: '2025-06-26' })).toBe(false);
     expect(type.isValid({ at: new Date(Number.NaN), on: '2025-06-26' })).toBe(false);
+  });
+
+  it('takes a timestamp made in another realm (a structured clone, a vm context)', () => {
+    const type = parseSchema({ type: 'record', name: 'T', fields: [{ name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } }] });
+    const foreign = runInNewContext('new Date(1750987800123)') as Date;
+    expect(foreign instanceof Date).toBe(false);
+    expect(type.isValid({ at: foreign })).toBe(true);
+    expect(type.fromBuffer(type.toBuffer({ at: foreign }))).toEqual({ at: new Date(1_750_987_800_123) });
+    expect(type.isValid({ at: { getTime: () => 0 } })).toBe(false);
   });
 
   it('reads a plain long written by an older schema as a timestamp', () => {

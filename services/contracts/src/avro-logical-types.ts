@@ -28,15 +28,23 @@ export function epochDaysToIsoDate(days: number): string {
   return new Date(days * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
+/**
+ * Whether a value is a Date, also one made in another realm (`structuredClone` inside a jest
+ * VM context, a `vm` sandbox), which `instanceof Date` does not recognise.
+ */
+function isDate(value: unknown): value is Date {
+  return value instanceof Date || Object.prototype.toString.call(value) === '[object Date]';
+}
+
 /** `timestamp-millis` on `long`, as a JavaScript `Date`. */
 class TimestampMillisType extends types.LogicalType {
   protected override _fromValue(value: unknown): Date {
     // A writer of the same logical type has already produced a Date; copy it.
-    return new Date(value instanceof Date ? value.getTime() : (value as number));
+    return new Date(isDate(value) ? value.getTime() : (value as number));
   }
 
   protected override _toValue(value: unknown): number | undefined {
-    return value instanceof Date && !Number.isNaN(value.getTime()) ? value.getTime() : undefined;
+    return isDate(value) && !Number.isNaN(value.getTime()) ? value.getTime() : undefined;
   }
 
   protected override _resolve(writer: Type): ((value: unknown) => Date) | undefined {

@@ -1,7 +1,8 @@
 /**
  * `@gongkai/contracts`: everything that crosses a process boundary in Gongkai Hub, defined
  * once — the event data types and their Avro schemas, the CloudEvents envelope on Kafka, the
- * topic names, the gRPC ingest API and the domain rules its input must follow.
+ * topic names, the gRPC ingest and review APIs, the rich error details they answer with, and
+ * the domain rules their input must follow.
  */
 export * from './errors';
 export * from './events';
@@ -59,7 +60,26 @@ export {
   loadIngestService,
   type IngestGrpcObject,
 } from './ingest-service';
+export {
+  REVIEW_PROTO_FILES,
+  loadReviewPackageDefinition,
+  loadReviewService,
+  type ReviewGrpcObject,
+} from './review-service';
+export {
+  STATUS_DETAILS_TRAILER,
+  decodeStatusDetails,
+  encodeStatusDetails,
+  readStatusDetails,
+  richStatus,
+  type PreconditionViolation,
+  type RichStatus,
+  type StatusDetails,
+  type StatusFieldViolation,
+} from './grpc-status-details';
 export * from './validation';
 export { PUBLISH_ONEOF_TYPES, eventDataFromProto, eventDataToProto, type PublishOneofField } from './ingest-mapping';
 /** Types generated from `protos/` (messages, enums, the service client and handlers). */
 export type * as ingestApi from './ingest-api-types';
+/** Types generated from `protos/gongkai/hub/v1/review.proto` (the operators' review API). */
+export type * as reviewApi from './review-api-types';

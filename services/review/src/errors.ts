@@ -1,12 +1,13 @@
 /**
  * Errors of the review service. Each has a stable `code`, a `retriable` flag and readonly
- * `context` (never personal data), so a consumer decides retry or dead-letter without reading
- * `message`. None of them gets better on a second try: they all say that a file or an input
- * is wrong.
+ * `context` (never personal data), so a consumer decides retry or dead-letter, and the review
+ * API its gRPC status, without reading `message`. Only `ReviewUnavailableError` gets better on
+ * a second try; the others say that a file, an input or a request is wrong.
  */
 export abstract class ReviewError extends Error {
   abstract readonly code: string;
-  readonly retriable = false as const;
+  /** True only where waiting and trying again can help (Kafka unavailable). */
+  readonly retriable: boolean = false;
   readonly context: Readonly<Record<string, string | number>>;
 
   protected constructor(message: string, context: Record<string, string | number>, cause?: unknown) {
@@ -106,5 +107,92 @@ export class UnsupportedEventTypeError extends ReviewError {
   readonly code = 'UNSUPPORTED_EVENT_TYPE';
   constructor(readonly eventType: string) {
     super(`the review gate does not handle ${eventType} events`, { eventType });
+  }
+}
+
+/** The operator registry file is wrong; start-up stops with the file, line and reason. */
+export class OperatorRegistryError extends ConfigFileError {
+  readonly code = 'OPERATOR_REGISTRY_INVALID';
+}
+
+/** A call to the review API without a registered bearer token. */
+export class UnauthenticatedError extends ReviewError {
+  readonly code = 'UNAUTHENTICATED';
+  constructor(reason: string) {
+    super(reason, {});
+  }
+}
+
+/** An authenticated operator without the role a call needs. */
+export class PermissionDeniedError extends ReviewError {
+  readonly code = 'PERMISSION_DENIED';
+  constructor(
+    readonly operator: string,
+    readonly role: string,
+  ) {
+    super(`operator ${operator} does not have the role \`${role}\``, { operator, role });
+  }
+}
+
+/** One field of a request to the review API breaks a rule (`rule` in UPPER_SNAKE_CASE). */
+export interface RequestViolation {
+  readonly field: string;
+  readonly rule: string;
+  readonly description: string;
+}
+
+/** A request to the review API is malformed: each broken rule with its field. */
+export class InvalidRequestError extends ReviewError {
+  readonly code = 'INVALID_ARGUMENT';
+  constructor(readonly violations: readonly RequestViolation[]) {
+    super(`invalid request: ${violations.map((v) => `${v.field}: ${v.description}`).join('; ')}`, { fields: violations.map((v) => v.field).join(',') });
+  }
+}
+
+/** Nothing of this publication (or no such event of it) was ever held. */
+export class HeldItemNotFoundError extends ReviewError {
+  readonly code = 'NOT_FOUND';
+  constructor(
+    readonly publicationId: string,
+    readonly eventId?: string,
+  ) {
+    super(
+      eventId === undefined
+        ? `no event of publication ${publicationId} was held by review`
+        : `event ${eventId} of publication ${publicationId} was never held by review`,
+      { publicationId, ...(eventId === undefined ? {} : { eventId }) },
+    );
+  }
+}
+
+/** Why a held event cannot be decided now. */
+export type DecisionRefusal = 'ALREADY_DECIDED' | 'CANCELLED_BY_RETRACTION' | 'DEADLINE_UNKNOWN';
+
+/**
+ * The held event cannot be decided: it was decided already, a retraction cancelled it, or its
+ * due dates cannot be worked out (a year without a working calendar).
+ */
+export class DecisionRefusedError extends ReviewError {
+  readonly code = 'FAILED_PRECONDITION';
+  constructor(
+    readonly refusal: DecisionRefusal,
+    readonly publicationId: string,
+    readonly eventId: string,
+    reason: string,
+  ) {
+    super(reason, { refusal, publicationId, eventId });
+  }
+}
+
+/** Kafka did not take a decision in time, or the held events are still being read back at start; nothing was decided. */
+export class ReviewUnavailableError extends ReviewError {
+  readonly code = 'UNAVAILABLE';
+  override readonly retriable = true;
+  constructor(
+    reason: string,
+    readonly retryAfterMs: number,
+    cause?: unknown,
+  ) {
+    super(reason, { retryAfterMs }, cause);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * `@gongkai/review`: the review gate (保密审查) and what decides where and by when a released
- * item goes — detectors and masking, routing plans, working-day deadlines. Pure logic; the
- * Kafka consumer and `main.ts` wire it up.
+ * item goes — detectors and masking, routing plans, working-day deadlines — and the operators'
+ * decisions on held items, with the review API they are made through.
  */
 export * from './errors';
 export * from './detectors';
@@ -57,5 +57,52 @@ export {
   type RoutingCriteria,
   type RoutingRule,
 } from './routing';
-export { processAccepted, type PlannedDelivery, type ReviewProcessorConfig } from './review-processor';
-export { startReview, loadReviewConfig, reviewVariables, REVIEW_DEAD_LETTER_TOPIC, type ReviewServiceConfig } from './review-service';
+export {
+  planDeliveries,
+  processAccepted,
+  releasedRecord,
+  type OutgoingRecord,
+  type PlannedDelivery,
+  type ReviewProcessorConfig,
+} from './review-processor';
+export {
+  startReview,
+  loadReviewConfig,
+  reviewVariables,
+  REVIEW_DEAD_LETTER_TOPIC,
+  type ReviewService,
+  type ReviewServiceConfig,
+} from './review-service';
+export {
+  HeldItems,
+  decisionFromRecord,
+  heldFromRecord,
+  type FinalDecision,
+  type HeldEvent,
+  type HeldItem,
+  type HeldOriginal,
+} from './held-items';
+export { HELD_ITEMS_TOPICS, HeldItemsFeed } from './held-items-feed';
+export { DECISION_SOURCE, GATE_DECIDER, RETRACTION_DECIDER, cancellationRecords, decisionRecord, type DecidedEventRef } from './decision-records';
+export {
+  MASKED_ID_SUFFIX,
+  MAX_NOTE_LENGTH,
+  OPERATOR_CHOICES,
+  checkDecisionRequest,
+  decideHeld,
+  refusalFor,
+  type DecisionOutcome,
+  type DecisionRequest,
+  type OperatorChoice,
+} from './operator-decisions';
+export {
+  AUTOMATIC_DECIDERS,
+  OPERATOR_ROLES,
+  OperatorRegistry,
+  type Operator,
+  type OperatorRole,
+  type RegisteredOperator,
+} from './operator-registry';
+export { ReviewDesk, type HeldItemsSource, type ReviewDeskOptions } from './review-desk';
+export { REVIEW_SERVICE_NAME, createReviewServer, startReviewApi, type ReviewApi, type ReviewApiOptions } from './review-api';
+export { toGrpcStatus } from './grpc-status';

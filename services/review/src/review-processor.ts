@@ -1,14 +1,15 @@
 import {
   HUB_HEADERS,
   TOPICS,
-  encodeEvent,
   type AnyHubEvent,
   type KafkaHeaderValue,
 } from '@gongkai/contracts';
+import { GATE_DECIDER, cancellationRecords, decisionRecord, type DecidedEventRef } from './decision-records';
 import { formationDateOf, proactiveDueDates, type ChannelLimits } from './deadlines';
 import { reviewEvent, toDecisionFindings, type ReviewConfig } from './review-gate';
 import { planRoute, type RouteTarget, type Routing } from './routing';
-import type { WorkingCalendar } from './working-calendar';
+import type { InterpretationTracker } from './interpretation-tracker';
+import { chinaDateOf, type WorkingCalendar } from './working-calendar';
 
 /** A record for the review service to produce. */
 export interface OutgoingRecord {
@@ -18,12 +19,25 @@ export interface OutgoingRecord {
   readonly headers: Record<string, string>;
 }
 
+/** Records grouped by topic, as a producer's `sendBatch` takes them. */
+export function topicMessagesOf(records: readonly OutgoingRecord[]): { topic: string; messages: { key: string; value: Buffer; headers: Record<string, string> }[] }[] {
+  const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
+  for (const { topic, key, value, headers } of records) {
+    const list = byTopic.get(topic) ?? [];
+    list.push({ key, value, headers });
+    byTopic.set(topic, list);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
 export interface ReviewProcessorConfig {
   readonly routing: Routing;
   readonly calendar: WorkingCalendar;
   readonly limits: ChannelLimits;
   readonly gate?: ReviewConfig;
   readonly now?: () => Date;
+  /** Policies and their interpretations (政策解读); without it interpretations are not checked. */
+  readonly interpretations?: InterpretationTracker;
 }
 
 /** A planned delivery with its due date (YYYY-MM-DD), or null where no deadline applies. */
@@ -34,23 +48,35 @@ export interface PlannedDelivery extends RouteTarget {
 /**
  * What the review service does with one accepted event: a clean one goes to `released` with
  * its routing plan and due dates; one with findings goes to `review.held` for an operator, with
- * a HELD decision on `review.decisions`. A retraction is never held: it is released at once.
- * The event's own bytes and envelope pass through unchanged.
+ * a HELD decision on `review.decisions`. A retraction is never held: it is released at once,
+ * and cancels `waiting`, the held events of its publication still waiting for a decision
+ * (each gets a REJECTED decision by `retraction`). The event's own bytes and envelope pass
+ * through unchanged.
  */
 export function processAccepted(
   event: AnyHubEvent,
   original: { readonly value: Buffer; readonly headers: Readonly<Record<string, KafkaHeaderValue>> },
   config: ReviewProcessorConfig,
+  waiting: readonly DecidedEventRef[] = [],
 ): OutgoingRecord[] {
   const headers = stringHeaders(original.headers);
   if (event.type === 'review.decided' || event.type === 'delivery.outcome' || event.type === 'alert.raised') return [];
 
   const verdict = reviewEvent(event, config.gate ?? {});
   let held = verdict.verdict === 'held' ? toDecisionFindings(verdict.findings) : [];
+  const tracker = config.interpretations;
+  if (tracker && event.type === 'document.published') tracker.documentSeen(event.data, chinaDateOf(config.now?.() ?? new Date()));
+  if (tracker && event.type === 'interpretation.published' && !tracker.interpretationSeen(event.data)) {
+    // An interpretation must explain a policy the hub has carried: anything else waits for an operator.
+    held = [
+      ...held,
+      { kind: 'UNKNOWN', field: 'interpretation.policyPublicationId', excerpt: `policy ${event.data.policyPublicationId} is unknown to the hub`, rule: 'policy-unknown' },
+    ];
+  }
   let plan: PlannedDelivery[] = [];
   if (held.length === 0) {
     try {
-      plan = planWithDeadlines(event, config);
+      plan = planDeliveries(event, config);
     } catch (err) {
       // A date outside the calendars is never guessed: an operator looks at the item.
       held = [{ kind: 'UNKNOWN', field: 'deadline', excerpt: err instanceof Error ? err.message : String(err), rule: 'deadline-unknown' }];
@@ -58,39 +84,43 @@ export function processAccepted(
   }
 
   if (held.length > 0) {
-    const decision = encodeEvent({
-      type: 'review.decided',
-      source: '/gongkai/review',
-      data: {
-        subject: event.subject,
-        eventId: event.id,
-        eventType: event.type,
-        revision: 'revision' in event.data && typeof event.data.revision === 'number' ? event.data.revision : null,
-        decision: 'HELD',
-        decidedBy: 'review-gate',
-        decidedAt: config.now?.() ?? new Date(),
-        findings: held,
-        note: null,
-      },
-    });
+    const about = {
+      publicationId: event.subject,
+      eventId: event.id,
+      eventType: event.type,
+      revision: 'revision' in event.data && typeof event.data.revision === 'number' ? event.data.revision : null,
+      findings: held,
+    };
     return [
       { topic: TOPICS.reviewHeld, key: event.subject, value: original.value, headers: { ...headers, [HUB_HEADERS.findings]: JSON.stringify(held) } },
-      { topic: TOPICS.reviewDecisions, key: decision.key, value: decision.value, headers: decision.headers },
+      decisionRecord(about, 'HELD', GATE_DECIDER, config.now?.() ?? new Date(), null),
     ];
   }
 
-  const channels = [...new Set(plan.map((p) => p.channel))];
-  return [
-    {
-      topic: TOPICS.released,
-      key: event.subject,
-      value: original.value,
-      headers: { ...headers, [HUB_HEADERS.channels]: channels.join(','), [HUB_HEADERS.route]: JSON.stringify(plan) },
-    },
-  ];
+  const released = releasedRecord(event.subject, original.value, headers, plan);
+  if (event.type !== 'publication.retracted' || waiting.length === 0) return [released];
+  // The cancellations go first: a crash between the two reviews the retraction again, and
+  // then nothing of the publication waits any more.
+  return [...cancellationRecords(event, waiting, config.now?.() ?? new Date()), released];
 }
 
-function planWithDeadlines(event: AnyHubEvent, config: ReviewProcessorConfig): PlannedDelivery[] {
+/** A record for `released`: the event's bytes and envelope headers, with the channels and plan beside them. */
+export function releasedRecord(subject: string, value: Buffer, headers: Readonly<Record<string, string>>, plan: readonly PlannedDelivery[]): OutgoingRecord {
+  const channels = [...new Set(plan.map((p) => p.channel))];
+  const { [HUB_HEADERS.findings]: _findings, ...envelope } = headers;
+  return {
+    topic: TOPICS.released,
+    key: subject,
+    value,
+    headers: { ...envelope, [HUB_HEADERS.channels]: channels.join(','), [HUB_HEADERS.route]: JSON.stringify(plan) },
+  };
+}
+
+/**
+ * Where an event goes and by when: its routing plan, each target with its due date.
+ * @throws CalendarYearMissingError when a due date falls in a year without a working calendar.
+ */
+export function planDeliveries(event: AnyHubEvent, config: Pick<ReviewProcessorConfig, 'routing' | 'calendar' | 'limits'>): PlannedDelivery[] {
   if (event.type === 'review.decided' || event.type === 'delivery.outcome' || event.type === 'alert.raised') return [];
   const route = planRoute(event, config.routing);
   if (event.type === 'document.published' || event.type === 'interpretation.published' || event.type === 'procurement.published') {
@@ -105,7 +135,8 @@ function planWithDeadlines(event: AnyHubEvent, config: ReviewProcessorConfig): P
   return route.map((r) => ({ ...r, dueOn: null }));
 }
 
-function stringHeaders(headers: Readonly<Record<string, KafkaHeaderValue>>): Record<string, string> {
+/** Kafka headers as text, the first value of each (`ce_*` and `gk_*` headers are never repeated). */
+export function stringHeaders(headers: Readonly<Record<string, KafkaHeaderValue>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     const first = Array.isArray(value) ? value[0] : value;

@@ -1,12 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { EventDecodeError, TOPICS, decodeEvent } from '@gongkai/contracts';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { EventDecodeError, TOPICS, decodeEvent, type HubEvent } from '@gongkai/contracts';
 import { createKafka, ensureTopics, env, kafkaVariables, loadConfig, type Logger } from '@gongkai/runtime';
+import type { KafkaMessage } from 'kafkajs';
 import { parse } from 'yaml';
 import { validateChannelLimits } from './deadlines';
-import { processAccepted, type OutgoingRecord } from './review-processor';
+import { OperatorRegistry } from './operator-registry';
+import { startReviewApi } from './review-api';
+import { InterpretationTracker, missingInterpretationAlerts } from './interpretation-tracker';
+import { processAccepted, topicMessagesOf, type OutgoingRecord, type ReviewProcessorConfig } from './review-processor';
 import { loadRouting } from './routing';
-import { WorkingCalendar } from './working-calendar';
+import { WorkingCalendar, chinaDateOf } from './working-calendar';
 
 const HERE = resolve(__dirname, '..');
 
@@ -18,6 +22,17 @@ export const reviewVariables = {
   REVIEW_CALENDAR_DIR: env.string({ default: resolve(HERE, 'calendars') }),
   /** Optional YAML of per-type, per-channel publishing limits in working days. */
   REVIEW_LIMITS_FILE: env.string({ optional: true }),
+  /** The operators' review API (gongkai.hub.v1.ReviewService). */
+  /** Where the review service keeps what it must remember (policies awaiting interpretation). */
+  REVIEW_STATE_DIR: env.string({ default: '.hub/review' }),
+  /** Working days after a policy needing an interpretation before an alert says none came. */
+  REVIEW_INTERPRETATION_DAYS: env.integer({ default: 5, min: 0, max: 60 }),
+  /** How often to look for interpretations that are late. */
+  REVIEW_INTERPRETATION_CHECK: env.duration({ default: 3_600_000 }),
+  REVIEW_GRPC_HOST: env.string({ default: '127.0.0.1' }),
+  REVIEW_GRPC_PORT: env.port({ default: 50052 }),
+  /** Who may call the review API: see deploy/dev/operators.yaml. */
+  REVIEW_OPERATORS_FILE: env.string({ default: resolve(HERE, '../../deploy/dev/operators.yaml') }),
 };
 
 export function loadReviewConfig(environment: NodeJS.ProcessEnv = process.env) {
@@ -29,67 +44,140 @@ export type ReviewServiceConfig = ReturnType<typeof loadReviewConfig>;
 /** Dead letters of the review service: what it could not decode, with the error in headers. */
 export const REVIEW_DEAD_LETTER_TOPIC = 'review.dlq';
 
+/** A running review service. */
+export interface ReviewService {
+  /** Port the operators' review API is bound to (REVIEW_GRPC_PORT, or the free one picked for 0). */
+  readonly apiPort: number;
+  stop(): Promise<void>;
+}
+
+/** A retraction, reviewed once the held events of its publication are known (see `ReviewDesk.retract`). */
+interface PendingRetraction {
+  readonly retraction: HubEvent<'publication.retracted'>;
+  readonly original: Parameters<typeof processAccepted>[1];
+}
+
 /**
- * Consume accepted events, review them, and produce released or held records. Offsets are
- * committed only after the outcome is in Kafka (at-least-once); an undecodable message goes to
- * the dead-letter topic and never blocks its partition.
+ * Consume accepted events, review them, and produce released or held records; serve the
+ * operators' review API for the held ones. Offsets are committed only after the outcome is in
+ * Kafka (at-least-once); an undecodable message goes to the dead-letter topic and never blocks
+ * its partition.
  */
-export async function startReview(config: ReviewServiceConfig, logger: Logger): Promise<{ stop(): Promise<void> }> {
+export async function startReview(config: ReviewServiceConfig, logger: Logger): Promise<ReviewService> {
   const routing = loadRouting(config.REVIEW_ROUTING_FILE);
   const calendar = WorkingCalendar.fromDirectory(config.REVIEW_CALENDAR_DIR);
   const limits = validateChannelLimits(config.REVIEW_LIMITS_FILE ? parse(readFileSync(config.REVIEW_LIMITS_FILE, 'utf8')) : {});
+  const operators = OperatorRegistry.fromFile(config.REVIEW_OPERATORS_FILE);
+  mkdirSync(config.REVIEW_STATE_DIR, { recursive: true });
+  const interpretations = new InterpretationTracker(join(config.REVIEW_STATE_DIR, 'interpretations.sqlite'), calendar, config.REVIEW_INTERPRETATION_DAYS);
+  const processor: ReviewProcessorConfig = { routing, calendar, limits, interpretations };
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'gongkai-review', logger });
+  // Events of up to a few MiB pass through (a 2 MiB body is allowed), so every topic the
+  // review service writes takes them.
+  const large = [{ name: 'max.message.bytes', value: String(8 * 1024 * 1024) }];
   await ensureTopics(kafka.kafka, [
-    { topic: TOPICS.disclosure, numPartitions: 6 },
-    { topic: TOPICS.released, numPartitions: 6 },
-    { topic: TOPICS.reviewHeld, numPartitions: 6 },
-    { topic: TOPICS.reviewDecisions, numPartitions: 6 },
-    { topic: REVIEW_DEAD_LETTER_TOPIC, numPartitions: 1 },
+    { topic: TOPICS.disclosure, numPartitions: 6, configEntries: large },
+    { topic: TOPICS.released, numPartitions: 6, configEntries: large },
+    { topic: TOPICS.reviewHeld, numPartitions: 6, configEntries: large },
+    { topic: TOPICS.reviewDecisions, numPartitions: 6, configEntries: large },
+    { topic: REVIEW_DEAD_LETTER_TOPIC, numPartitions: 1, configEntries: large },
+    { topic: TOPICS.alerts, numPartitions: 3 },
   ]);
   const producer = kafka.producer();
   await producer.connect();
+  // Held events are read back before any accepted event is reviewed, so a retraction knows
+  // what of its publication is waiting.
+  const api = await startReviewApi({
+    kafka,
+    logger,
+    instancePrefix: config.REVIEW_GROUP_ID,
+    host: config.REVIEW_GRPC_HOST,
+    port: config.REVIEW_GRPC_PORT,
+    operators,
+    processor,
+  });
   const consumer = kafka.consumer({ groupId: config.REVIEW_GROUP_ID });
   await consumer.connect();
   await consumer.subscribe({ topic: TOPICS.disclosure, fromBeginning: true });
 
   const send = async (records: readonly OutgoingRecord[]): Promise<void> => {
     if (records.length === 0) return;
-    const byTopic = new Map<string, OutgoingRecord[]>();
-    for (const r of records) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
-    await producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list.map(({ key, value, headers }) => ({ key, value, headers })) })),
-    });
+    await producer.sendBatch({ acks: -1, topicMessages: topicMessagesOf(records) });
   };
 
+  const review = (topic: string, partition: number, message: KafkaMessage): OutgoingRecord[] | PendingRetraction => {
+    let event;
+    try {
+      event = decodeEvent(message, { topic, partition });
+    } catch (err) {
+      if (!(err instanceof EventDecodeError)) throw err;
+      logger.warn({ topic, partition, offset: message.offset, code: err.code }, 'undecodable event dead-lettered');
+      return [
+        {
+          topic: REVIEW_DEAD_LETTER_TOPIC,
+          key: message.key?.toString() ?? '',
+          value: message.value ?? Buffer.alloc(0),
+          headers: { gk_error_code: err.code, gk_error_message: err.message, gk_origin_topic: topic, gk_origin_partition: String(partition), gk_origin_offset: message.offset },
+        },
+      ];
+    }
+    const original = { value: message.value ?? Buffer.alloc(0), headers: message.headers ?? {} };
+    if (event.type === 'publication.retracted') return { retraction: event, original };
+    const records = processAccepted(event, original, processor);
+    logger.debug({ publicationId: event.subject, type: event.type, outcome: records[0]?.topic ?? 'ignored' }, 'reviewed');
+    return records;
+  };
+
+  // A fetched batch is reviewed in order and its outcomes go to Kafka in one request; only then
+  // is its last offset resolved (at-least-once: a crash before that reviews the batch again).
   await consumer.run({
-    eachMessage: async ({ topic, partition, message }) => {
-      let event;
-      try {
-        event = decodeEvent(message, { topic, partition });
-      } catch (err) {
-        if (!(err instanceof EventDecodeError)) throw err;
-        logger.warn({ topic, partition, offset: message.offset, code: err.code }, 'undecodable event dead-lettered');
-        await send([
-          {
-            topic: REVIEW_DEAD_LETTER_TOPIC,
-            key: message.key?.toString() ?? '',
-            value: message.value ?? Buffer.alloc(0),
-            headers: { gk_error_code: err.code, gk_error_message: err.message, gk_origin_topic: topic, gk_origin_partition: String(partition), gk_origin_offset: message.offset },
-          },
-        ]);
-        return;
+    eachBatchAutoResolve: false,
+    eachBatch: async (payload) => {
+      const { batch } = payload;
+      const out: OutgoingRecord[] = [];
+      let last: string | undefined;
+      for (const message of batch.messages) {
+        if (!payload.isRunning() || payload.isStale()) break;
+        const reviewed = review(batch.topic, batch.partition, message);
+        if (Array.isArray(reviewed)) {
+          out.push(...reviewed);
+        } else {
+          // What came before the retraction in the batch goes to Kafka first; then the
+          // retraction cancels the held events of its publication, under the desk's lock.
+          await send(out.splice(0));
+          const { retraction, original } = reviewed;
+          await api.desk.retract(retraction, (waiting) => processAccepted(retraction, original, processor, waiting), send);
+        }
+        last = message.offset;
       }
-      const records = processAccepted(event, { value: message.value ?? Buffer.alloc(0), headers: message.headers ?? {} }, { routing, calendar, limits });
-      await send(records);
-      logger.info({ publicationId: event.subject, type: event.type, outcome: records[0]?.topic ?? 'ignored' }, 'reviewed');
+      await send(out);
+      if (last !== undefined) payload.resolveOffset(last);
+      await payload.heartbeat();
     },
   });
 
+  // Policies that needed an interpretation and have none past their due working day raise an
+  // alert, once each. A failed check is tried again at the next tick.
+  const checkInterpretations = async (): Promise<void> => {
+    const late = interpretations.takeOverdue(chinaDateOf(new Date()));
+    if (late.length === 0) return;
+    await producer.sendBatch({ acks: -1, topicMessages: topicMessagesOf(missingInterpretationAlerts(late, new Date())) });
+    logger.warn({ count: late.length }, 'interpretations missing past their due day');
+  };
+  const interpretationTimer = setInterval(() => {
+    checkInterpretations().catch((err: unknown) => logger.error({ err }, 'interpretation check failed'));
+  }, config.REVIEW_INTERPRETATION_CHECK);
+  interpretationTimer.unref();
+  await checkInterpretations().catch((err: unknown) => logger.error({ err }, 'interpretation check failed'));
+
   return {
+    apiPort: api.port,
     async stop() {
+      clearInterval(interpretationTimer);
+      await api.stop();
       await consumer.disconnect();
       await producer.disconnect();
+      interpretations.close();
     },
   };
 }

@@ -70,7 +70,7 @@ async function up(): Promise<number> {
       },
       join(logs, 'gateway.log'),
     ),
-    new ServiceProcess('review', join(ROOT, 'services/review/dist/main.js'), common, join(logs, 'review.log')),
+    new ServiceProcess('review', join(ROOT, 'services/review/dist/main.js'), { ...common, REVIEW_STATE_DIR: join(stateDir, 'review') }, join(logs, 'review.log')),
   ];
   const stopAll = async (): Promise<void> => {
     await Promise.all(services.map((s) => s.stop()));
@@ -92,11 +92,14 @@ async function up(): Promise<number> {
   console.log(`  Kafka        ${bootstrap}${kafka ? `   (log: ${kafka.nodes[0]?.logFile ?? ''})` : ' (external)'}`);
   console.log(`  Gateway      127.0.0.1:${config.HUB_GATEWAY_PORT}   gRPC gongkai.hub.v1.IngestService (health, reflection)`);
   console.log('  Review       consumes disclosure → released (clean, with routing plan and due dates) or review.held');
+  console.log(`  Review API   ${process.env.REVIEW_GRPC_HOST || '127.0.0.1'}:${process.env.REVIEW_GRPC_PORT || '50052'}   gRPC gongkai.hub.v1.ReviewService (health, reflection)`);
   console.log(`  Logs         ${logs}`);
   console.log('');
   console.log('Publish a document with the sandbox token of the document system:');
   console.log('  npm run hubctl -- publish tools/hubctl/examples/document-published.yaml --token dev-docs-token');
   console.log('Sandbox tokens (deploy/dev/callers.yaml): dev-docs-token, dev-procurement-token, dev-requests-token');
+  console.log('Decide what review held, as the sandbox reviewer (deploy/dev/operators.yaml):');
+  console.log('  npm run hubctl -- review list --token dev-reviewer-token');
   console.log('');
   console.log('Stop it with Ctrl-C here, or `npm stop` from another terminal.');
 

@@ -8,10 +8,13 @@ import { parseArgs } from 'node:util';
 import { status } from '@grpc/grpc-js';
 import type { ingestApi } from '@gongkai/contracts';
 import { HubctlError, MissingTokenError, UsageError } from './errors';
-import { failureJson, isCallFailure, reportCallFailure, reportLocalFailure, statusName, type FailureReport } from './error-report';
+import { isCallFailure, printFailure, reportCallFailure, reportLocalFailure, statusName, type FailureReport } from './error-report';
 import { batchEvents, checkEventData, readEventFile, singleEvent, toPublishRequest, toRetractRequest, type FileEvent } from './event-file';
 import { ExitCode, exitCodeForStatus } from './exit-codes';
 import type { CallSettings, IngestCalls } from './ingest-client';
+import { connectReview, type ReviewCalls } from './review-client';
+import { DEFAULT_REVIEW_SERVICE, parseReviewCommandLine, runReview, type ReviewInvocation } from './review-commands';
+import { isoOf, withoutPrefix } from './proto-values';
 import { formatViolation } from './status-details';
 
 /** What the commands need from the world; `cli.ts` passes the real ones, tests their own. */
@@ -22,6 +25,8 @@ export interface HubctlContext {
   /** Writes one line for the person: notes, errors, advice (stderr). */
   readonly err: (line: string) => void;
   readonly connect: (address: string) => IngestCalls;
+  /** How to reach the review service; a real channel (`connectReview`) when absent. */
+  readonly connectReview?: (address: string) => ReviewCalls;
   /** Reads and parses an event file; `readEventFile` when absent. */
   readonly readFile?: (file: string) => unknown;
   readonly newEventId?: () => string;
@@ -33,7 +38,9 @@ export const DEFAULT_TIMEOUT_SECONDS = 15;
 /** CloudEvents `source` of what hubctl sends when the file names none. */
 export const DEFAULT_SOURCE = '/gongkai/hubctl';
 
-export const USAGE = `hubctl — publish disclosure events to Gongkai Hub's gateway, retract them, look them up
+export const USAGE = `hubctl — publish disclosure events to Gongkai Hub's gateway, retract them, look them up,
+and review the events the hub held
+
 
   hubctl publish <event.json|event.yaml> [--event-id ID]
         one event: { type, eventId?, source?, data } with data in the event schema's terms;
@@ -44,6 +51,20 @@ export const USAGE = `hubctl — publish disclosure events to Gongkai Hub's gate
         [--event-id ID] [--retracted-at 2025-06-27T11:05:00+08:00]
         CODE: PUBLISHED_IN_ERROR, CONFIDENTIAL, PERSONAL_DATA, OUTDATED or OTHER
   hubctl get <publicationId>
+
+  hubctl review list
+        held events waiting for an operator's decision (保密审查), personal data masked
+  hubctl review show <publicationId>
+        a publication's held events: findings, and the decision once made
+  hubctl review approve <publicationId> [--mask] [--note TEXT] [--event-id ID]
+        release the held event as accepted; with --mask, a copy with every piece of
+        personal data the review gate found masked (new event id: <id>:masked)
+  hubctl review reject <publicationId> --note TEXT [--event-id ID]
+        release nothing, ever; the note says why
+        (--event-id picks the held event when the publication has more than one waiting)
+  review commands call the review service, not the gateway:
+  --review-service H:P  its address (or set HUB_REVIEW_SERVICE; default ${DEFAULT_REVIEW_SERVICE})
+  --token T             the operator's token (role reviewer; or set HUB_TOKEN)
 
 options for every command:
   --token T         the calling system's token (or set HUB_TOKEN)
@@ -56,9 +77,10 @@ options for every command:
 Without an event id hubctl makes one up and prints it: retrying with the same id is safe,
 the hub accepts an event id once.
 
-exit codes: 0 ok · 1 other failure · 2 usage or unreadable file · 3 invalid event ·
-            4 no token, not authenticated or not allowed · 5 event id already used for another event ·
-            6 not found · 7 gateway or Kafka unavailable, or no answer in time (retry with the same id)`;
+exit codes: 0 ok · 1 other failure · 2 usage or unreadable file · 3 invalid event or request ·
+            4 no token, not authenticated or not allowed · 5 event id already used for another event,
+            or the held event is no longer waiting for a decision · 6 not found ·
+            7 gateway, review service or Kafka unavailable, or no answer in time (retry with the same id)`;
 
 const OPTIONS = {
   token: { type: 'string' },
@@ -72,6 +94,9 @@ const OPTIONS = {
   reason: { type: 'string' },
   'requested-by': { type: 'string' },
   'retracted-at': { type: 'string' },
+  'review-service': { type: 'string' },
+  mask: { type: 'boolean' },
+  note: { type: 'string' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -83,6 +108,7 @@ const COMMANDS: Record<string, { args: string; options: readonly OptionName[] }>
   'publish-batch': { args: '<file>', options: [] },
   retract: { args: '<publicationId>', options: ['event-id', 'reason-code', 'reason', 'requested-by', 'retracted-at'] },
   get: { args: '<publicationId>', options: [] },
+  review: { args: 'list | show | approve | reject', options: ['review-service', 'mask', 'note', 'event-id'] },
 };
 
 interface Invocation {
@@ -97,13 +123,14 @@ interface Invocation {
 /** Runs one hubctl command line (without `node` and the script) and returns the exit code. */
 export async function runHubctl(argv: readonly string[], context: HubctlContext): Promise<ExitCode> {
   const json = argv.includes('--json');
-  let invocation: Invocation | undefined;
+  let invocation: Invocation | ReviewInvocation | undefined;
   try {
     invocation = parseCommandLine(argv, context.env);
     if (!invocation) {
       context.out(USAGE);
       return ExitCode.OK;
     }
+    if (isReview(invocation)) return await runReview(invocation, context, context.connectReview ?? connectReview);
     return await run(invocation, context);
   } catch (err) {
     if (err instanceof HubctlError) return fail(reportLocalFailure(err), json, context, err instanceof UsageError);
@@ -115,7 +142,7 @@ export async function runHubctl(argv: readonly string[], context: HubctlContext)
  * Reads the command line: `undefined` when help was asked for.
  * @throws UsageError naming what is wrong.
  */
-export function parseCommandLine(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Invocation | undefined {
+export function parseCommandLine(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Invocation | ReviewInvocation | undefined {
   let parsed: { values: Values; positionals: string[] };
   try {
     const result = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
@@ -132,6 +159,13 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
   const spec = COMMANDS[command];
   if (!spec) throw new UsageError(`unknown command '${command}'; the commands are ${Object.keys(COMMANDS).join(', ')}`);
   if (values.help) return undefined;
+  const timeoutMs = timeoutOf(values);
+  if (command === 'review') {
+    for (const name of Object.keys(values) as OptionName[]) {
+      if (!COMMON.includes(name) && !spec.options.includes(name)) throw new UsageError(`--${name} does not apply to hubctl review`);
+    }
+    return parseReviewCommandLine(values, positionals.slice(1), env, timeoutMs);
+  }
   if (argument === undefined) throw new UsageError(`hubctl ${command} needs ${spec.args}`);
   if (extra.length > 0) throw new UsageError(`hubctl ${command} takes one ${spec.args}; unexpected: ${extra.join(' ')}`);
   for (const name of Object.keys(values) as OptionName[]) {
@@ -142,9 +176,17 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
   if (!/^[^\s:]+:\d{1,5}$/.test(gateway) && !/^\[[0-9a-f:]+\]:\d{1,5}$/i.test(gateway)) {
     throw new UsageError(`--gateway must be host:port, e.g. ${DEFAULT_GATEWAY}; got '${gateway}'`);
   }
+  return { command, argument, values, gateway, timeoutMs, json: values.json === true };
+}
+
+function timeoutOf(values: Values): number {
   const timeout = values.timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(values.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 3600) throw new UsageError(`--timeout must be a number of seconds from 0 to 3600; got '${values.timeout}'`);
-  return { command, argument, values, gateway, timeoutMs: Math.round(timeout * 1000), json: values.json === true };
+  return Math.round(timeout * 1000);
+}
+
+function isReview(invocation: Invocation | ReviewInvocation): invocation is ReviewInvocation {
+  return 'action' in invocation;
 }
 
 async function run(invocation: Invocation, context: HubctlContext): Promise<ExitCode> {
@@ -265,13 +307,7 @@ async function withClient(
 }
 
 function fail(report: FailureReport, json: boolean, context: HubctlContext, showUsageHint: boolean): ExitCode {
-  if (json) {
-    context.out(JSON.stringify(failureJson(report)));
-  } else {
-    report.lines.forEach((line, i) => context.err(i === 0 ? `hubctl: ${line}` : line));
-    if (showUsageHint) context.err('  (hubctl --help lists the commands and options)');
-  }
-  return report.exitCode;
+  return printFailure(report, json, context, showUsageHint);
 }
 
 /** `accepted evt-1 → disclosure[2]@145`, or `already accepted (duplicate) …` for a replayed id. */
@@ -380,17 +416,6 @@ function publicationJson(p: ingestApi.Publication__Output): Record<string, unkno
       errorMessage: d.errorMessage || null,
     })),
   };
-}
-
-function withoutPrefix(value: unknown, prefix: string): string {
-  const text = String(value);
-  return text.startsWith(prefix) ? text.slice(prefix.length) : text;
-}
-
-function isoOf(timestamp: { seconds: string; nanos: number } | null | undefined): string | undefined {
-  if (!timestamp) return undefined;
-  const ms = Number(timestamp.seconds) * 1000 + Math.floor(timestamp.nanos / 1e6);
-  return ms > 0 ? new Date(ms).toISOString() : undefined;
 }
 
 /** A command line a person can paste into a POSIX shell. */

@@ -4,7 +4,7 @@ import { failureJson, reportCallFailure, reportLocalFailure } from './error-repo
 import { ExitCode, exitCodeForStatus } from './exit-codes';
 import { encodeStatusDetails, type StatusDetails } from './status-details';
 
-function failure(code: status, details: string, rich?: StatusDetails) {
+function failure(code: status, details: string, rich?: Partial<StatusDetails>) {
   const metadata = new Metadata();
   if (rich) metadata.set('grpc-status-details-bin', encodeStatusDetails(code, details, rich));
   return { code, details, metadata };
@@ -19,6 +19,7 @@ describe('exit codes', () => {
     [status.UNAUTHENTICATED, ExitCode.AUTH, 4],
     [status.PERMISSION_DENIED, ExitCode.AUTH, 4],
     [status.ALREADY_EXISTS, ExitCode.CONFLICT, 5],
+    [status.FAILED_PRECONDITION, ExitCode.CONFLICT, 5],
     [status.NOT_FOUND, ExitCode.NOT_FOUND, 6],
     [status.UNAVAILABLE, ExitCode.UNAVAILABLE, 7],
     [status.DEADLINE_EXCEEDED, ExitCode.UNAVAILABLE, 7],

@@ -5,7 +5,7 @@
 import { status, type Metadata } from '@grpc/grpc-js';
 import { HubctlError, EventFileError } from './errors';
 import { ExitCode, exitCodeForStatus } from './exit-codes';
-import { formatViolation, readStatusDetails, type FieldViolation } from './status-details';
+import { formatViolation, readStatusDetails, type FieldViolation, type PreconditionViolation } from './status-details';
 
 /** A failed gRPC call as grpc-js reports it (a `ServiceError`, or the parts of one). */
 export interface CallFailure {
@@ -17,7 +17,9 @@ export interface CallFailure {
 /** What hubctl knows around a failed call, for advice on what to do next. */
 export interface FailureContext {
   /** The gateway address called. */
-  readonly gateway: string;
+  readonly gateway?: string;
+  /** The review service address called, when the call went there instead. */
+  readonly reviewService?: string;
   /** The event id sent, when the call carried one. */
   readonly eventId?: string;
   /** The command that retries the same event safely, e.g. `hubctl publish doc.yaml --event-id …`. */
@@ -30,6 +32,8 @@ export interface FailureReport {
   readonly code: string;
   readonly message: string;
   readonly fieldViolations: readonly FieldViolation[];
+  /** Why a request was refused in the state things are in (FAILED_PRECONDITION), e.g. `ALREADY_DECIDED`. */
+  readonly preconditionViolations?: readonly PreconditionViolation[];
   readonly retryAfterMs?: number;
   readonly eventId?: string;
   /** For people, one line each. */
@@ -48,14 +52,18 @@ export function statusName(code: status): string {
 
 /** Reports a call the gateway (or the transport) refused. */
 export function reportCallFailure(failure: CallFailure, context: FailureContext): FailureReport {
-  const { fieldViolations, retryDelayMs } = readStatusDetails(failure.metadata);
+  const { fieldViolations, preconditionViolations, retryDelayMs } = readStatusDetails(failure.metadata);
   const name = statusName(failure.code);
-  const lines = adviceFor(failure.code, name, failure.details, fieldViolations, retryDelayMs, context);
+  const lines =
+    context.reviewService === undefined
+      ? adviceFor(failure.code, name, failure.details, fieldViolations, retryDelayMs, context)
+      : reviewAdviceFor(failure.code, name, failure.details, fieldViolations, preconditionViolations, retryDelayMs, context.reviewService);
   return {
     exitCode: exitCodeForStatus(failure.code),
     code: name,
     message: failure.details,
     fieldViolations,
+    ...(preconditionViolations.length === 0 ? {} : { preconditionViolations }),
     ...(retryDelayMs === undefined ? {} : { retryAfterMs: retryDelayMs }),
     ...(context.eventId === undefined ? {} : { eventId: context.eventId }),
     lines,
@@ -78,6 +86,23 @@ export function reportLocalFailure(err: HubctlError): FailureReport {
     fieldViolations: err instanceof EventFileError ? err.problems.map((p) => ({ field: p.path, description: p.problem })) : [],
     lines,
   };
+}
+
+/** Where a report goes: results (stdout) and lines for the person (stderr). */
+export interface ReportOutput {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+/** Prints a failure (as one JSON object with `--json`, else lines on stderr) and returns its exit code. */
+export function printFailure(report: FailureReport, json: boolean, output: ReportOutput, showUsageHint: boolean): ExitCode {
+  if (json) {
+    output.out(JSON.stringify(failureJson(report)));
+  } else {
+    report.lines.forEach((line, i) => output.err(i === 0 ? `hubctl: ${line}` : line));
+    if (showUsageHint) output.err('  (hubctl --help lists the commands and options)');
+  }
+  return report.exitCode;
 }
 
 /** The report as one JSON object for `--json`. */
@@ -118,14 +143,52 @@ function adviceFor(
     case status.UNAVAILABLE:
       return [
         `unavailable (${name}): ${details}`,
-        `  the gateway at ${context.gateway} or its Kafka could not be reached; nothing was acknowledged`,
+        `  the gateway at ${context.gateway ?? '?'} or its Kafka could not be reached; nothing was acknowledged`,
         ...retryAdvice(context, retryDelayMs),
       ];
     case status.DEADLINE_EXCEEDED:
       return [
         `no answer in time (${name}): ${details}`,
-        `  the gateway at ${context.gateway} did not answer before the deadline (--timeout); the event may or may not have been accepted`,
+        `  the gateway at ${context.gateway ?? '?'} did not answer before the deadline (--timeout); the event may or may not have been accepted`,
         ...retryAdvice(context, retryDelayMs),
+      ];
+    default:
+      return [`failed (${name}): ${details}`];
+  }
+}
+
+/** Advice for a call to the review service's operator API. */
+function reviewAdviceFor(
+  code: status,
+  name: string,
+  details: string,
+  violations: readonly FieldViolation[],
+  preconditions: readonly PreconditionViolation[],
+  retryDelayMs: number | undefined,
+  address: string,
+): string[] {
+  switch (code) {
+    case status.INVALID_ARGUMENT:
+      if (violations.length === 0) return [`refused (${name}): ${details}`];
+      return [`refused (${name}):`, ...violations.map((v) => `  ${formatViolation(v)}`)];
+    case status.UNAUTHENTICATED:
+      return [`not authenticated (${name}): ${details}`, "  pass the operator's token with --token <token> or set HUB_TOKEN"];
+    case status.PERMISSION_DENIED:
+      return [`not allowed (${name}): ${details}`, "  only operators with the role `reviewer` may list and decide held events; roles are in the review service's operator registry"];
+    case status.FAILED_PRECONDITION:
+      return [`refused (${name}): ${details}`, ...preconditions.map((p) => `  ${p.type}: ${p.subject}`)];
+    case status.NOT_FOUND:
+      return [`not found (${name}): ${details}`];
+    case status.UNAVAILABLE:
+      return [
+        `unavailable (${name}): ${details}`,
+        `  the review service at ${address} or its Kafka could not be reached; nothing was decided`,
+        `  try again${retryDelayMs === undefined ? '' : ` after ${formatDelay(retryDelayMs)}`}`,
+      ];
+    case status.DEADLINE_EXCEEDED:
+      return [
+        `no answer in time (${name}): ${details}`,
+        `  the review service at ${address} did not answer before the deadline (--timeout); a decision may or may not have been made — hubctl review show tells`,
       ];
     default:
       return [`failed (${name}): ${details}`];

@@ -55,7 +55,8 @@ export class MissingTokenError extends HubctlError {
   override readonly name = 'MissingTokenError';
   readonly code = 'TOKEN_MISSING';
   readonly exitCode = ExitCode.AUTH;
-  constructor() {
-    super('no token: pass the caller token with --token or set HUB_TOKEN');
+  /** @param whose whose token the command needs: `caller` (an upstream system) or `operator`. */
+  constructor(whose: 'caller' | 'operator' = 'caller') {
+    super(`no token: pass the ${whose === 'caller' ? 'caller token' : "operator's token"} with --token or set HUB_TOKEN`);
   }
 }

@@ -14,7 +14,10 @@ export const ExitCode = Object.freeze({
   INVALID_INPUT: 3,
   /** UNAUTHENTICATED or PERMISSION_DENIED, or no token given. */
   AUTH: 4,
-  /** ALREADY_EXISTS: the event id was used before for a different event. */
+  /**
+   * ALREADY_EXISTS: the event id was used before for a different event; FAILED_PRECONDITION:
+   * the held event is no longer waiting for a decision (decided, or cancelled by a retraction).
+   */
   CONFLICT: 5,
   /** NOT_FOUND. */
   NOT_FOUND: 6,
@@ -30,6 +33,7 @@ const BY_STATUS: Partial<Record<status, ExitCode>> = {
   [status.UNAUTHENTICATED]: ExitCode.AUTH,
   [status.PERMISSION_DENIED]: ExitCode.AUTH,
   [status.ALREADY_EXISTS]: ExitCode.CONFLICT,
+  [status.FAILED_PRECONDITION]: ExitCode.CONFLICT,
   [status.NOT_FOUND]: ExitCode.NOT_FOUND,
   [status.UNAVAILABLE]: ExitCode.UNAVAILABLE,
   [status.DEADLINE_EXCEEDED]: ExitCode.UNAVAILABLE,
