@@ -8,7 +8,7 @@ import { validateChannelLimits } from './deadlines';
 import { OperatorRegistry } from './operator-registry';
 import { startReviewApi } from './review-api';
 import { InterpretationTracker, missingInterpretationAlerts } from './interpretation-tracker';
-import { processAccepted, topicMessagesOf, type OutgoingRecord, type ReviewProcessorConfig } from './review-processor';
+import { boundedRequests, processAccepted, topicMessagesOf, type OutgoingRecord, type ReviewProcessorConfig } from './review-processor';
 import { loadRouting } from './routing';
 import { WorkingCalendar, chinaDateOf } from './working-calendar';
 
@@ -102,7 +102,7 @@ export async function startReview(config: ReviewServiceConfig, logger: Logger): 
 
   const send = async (records: readonly OutgoingRecord[]): Promise<void> => {
     if (records.length === 0) return;
-    await producer.sendBatch({ acks: -1, topicMessages: topicMessagesOf(records) });
+    for (const request of boundedRequests(records)) await producer.sendBatch({ acks: -1, topicMessages: topicMessagesOf(request) });
   };
 
   const review = (topic: string, partition: number, message: KafkaMessage): OutgoingRecord[] | PendingRetraction => {
