@@ -183,7 +183,7 @@ export async function startReviewApi(options: ReviewApiOptions): Promise<ReviewA
   }
   health.setStatus('', 'SERVING');
   health.setStatus(REVIEW_SERVICE_NAME, 'SERVING');
-  logger.info({ address: `${options.host}:${port}`, operators: operators.operators.length }, 'review API serving');
+  logger.info({ listenAddress: `${options.host}:${port}`, operators: operators.operators.length }, 'review API serving');
 
   return {
     port,
