@@ -2,37 +2,32 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { HUB_HEADERS, TOPICS, decodeEvent, eventDataToProto, type EventData } from '@gongkai/contracts';
+import { HUB_HEADERS, TOPICS, eventDataToProto, type EventData } from '@gongkai/contracts';
 import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
 import { loadReviewConfig, startReview } from '@gongkai/review';
 import { createLogger } from '@gongkai/runtime';
 import { auth, call, startTestGateway, TOKENS, type RunningGateway } from '../support/gateway';
-import { brokers, eventually, testKafka, unique } from '../support/kafka';
+import { brokers, unique } from '../support/kafka';
+import { readUntil, type ReadRecord } from '../support/review';
 
 type Doc = EventData<'document.published'>;
 
-/** Records on `topic` whose key is one of `keys`, with their headers as strings. */
-async function readTopic(topic: string, keys: Set<string>, expected: number): Promise<{ key: string; headers: Record<string, string>; title?: string }[]> {
-  const found: { key: string; headers: Record<string, string>; title?: string }[] = [];
-  const consumer = testKafka().consumer({ groupId: unique('read') });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const key = message.key?.toString() ?? '';
-      if (!keys.has(key)) return;
-      const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v)]));
-      const event = decodeEvent(message);
-      found.push({ key, headers, ...('title' in event.data ? { title: event.data.title } : {}) });
+/**
+ * Records on `topic` whose key is one of `keys`, once `expected` have come and half a second
+ * more has passed without surprises (an extra record would show up in that time).
+ */
+async function readTopic(topic: string, keys: Set<string>, expected: number): Promise<ReadRecord[]> {
+  let enoughAt: number | undefined;
+  return readUntil(
+    topic,
+    keys,
+    (found) => {
+      if (found.length < expected) return false;
+      enoughAt ??= Date.now();
+      return Date.now() - enoughAt >= 500;
     },
-  });
-  try {
-    await eventually(() => found.length >= expected, 60_000, `${expected} records on ${topic}`);
-    await new Promise((r) => setTimeout(r, 500));
-  } finally {
-    await consumer.disconnect();
-  }
-  return found;
+    `${expected} records on ${topic}`,
+  );
 }
 
 describe('review: nothing reaches a channel unreviewed', () => {
