@@ -188,6 +188,48 @@ describe('review: operators decide held events', () => {
     expect(listed.items.map((i) => i.publicationId)).not.toContain(publicationId);
   });
 
+  /** Publishes another revision of a publication: clean, or held for a mobile number in its body. */
+  async function publishRevision(doc: Doc, revision: number, held: boolean): Promise<string> {
+    const eventId = unique(`rev${revision}`);
+    const base = sampleEvents()['document.published'];
+    const next: Doc = { ...doc, revision, title: `${base.title}（第${revision}次修订）`, body: held ? `${base.body}\n联系人电话 ${MOBILE}。` : base.body };
+    await call(gw.client, gw.client.Publish, { eventId, document: eventDataToProto('document.published', next) }, auth(TOKENS.docs));
+    return eventId;
+  }
+
+  it('a newer clean revision is released and supersedes the older held one, which can no longer be approved', async () => {
+    const { publicationId, eventId, doc } = await publishHeld();
+    await waitHeld(publicationId);
+    const revision2 = await publishRevision(doc, 2, false);
+
+    const [item] = await waitHeld(publicationId, (items) => items[0]?.state === 'REVIEW_DECISION_REJECTED');
+    expect(item).toMatchObject({ eventId, revision: 1, decision: { decidedBy: 'revision', note: `superseded by revision 2 (event ${revision2})` } });
+    const refused = await failure(decide(publicationId, eventId, 'OPERATOR_DECISION_APPROVE'));
+    expect(refused.code).toBe(status.FAILED_PRECONDITION);
+    expect(readStatusDetails(refused.metadata).preconditionViolations[0]?.type).toBe('SUPERSEDED_BY_REVISION');
+    expect(refused.details).toContain('decide the newer revision instead');
+
+    // The retraction marks the end of what was released for the publication: revision 2 alone before it.
+    await retract(publicationId);
+    const released = await readUntil(TOPICS.released, new Set([publicationId]), (r) => r.some((x) => x.event.type === 'publication.retracted'), 'the retraction');
+    expect(released.map((r) => (r.event.type === 'document.published' ? `revision ${r.event.data.revision}` : r.event.type))).toEqual(['revision 2', 'publication.retracted']);
+  });
+
+  it('two held revisions published back to back: the older is superseded, approving the newer releases it alone', async () => {
+    const { publicationId, eventId, doc } = await publishHeld();
+    const revision2 = await publishRevision(doc, 2, true);
+    const items = await waitHeld(publicationId, (all) => all.length === 2 && all.some((i) => i.state === 'REVIEW_DECISION_REJECTED'));
+    expect(items.map((i) => `${i.eventId} ${i.state}`).sort()).toEqual([`${eventId} REVIEW_DECISION_REJECTED`, `${revision2} REVIEW_DECISION_HELD`].sort());
+    const listed = await call<reviewApi.ListHeldRequest, reviewApi.ListHeldResponse__Output>(review.client, review.client.ListHeld, {}, auth(OPERATOR_TOKENS.reviewer));
+    expect(listed.items.filter((i) => i.publicationId === publicationId).map((i) => i.eventId)).toEqual([revision2]);
+
+    await decide(publicationId, revision2, 'OPERATOR_DECISION_APPROVE');
+    expect((await failure(decide(publicationId, eventId, 'OPERATOR_DECISION_APPROVE'))).code).toBe(status.FAILED_PRECONDITION);
+    await retract(publicationId);
+    const released = await readUntil(TOPICS.released, new Set([publicationId]), (r) => r.some((x) => x.event.type === 'publication.retracted'), 'the retraction');
+    expect(released.map((r) => r.event.id)).toEqual([revision2, expect.stringMatching(/^retract/)]);
+  });
+
   it('refuses callers without a registered token, and operators who are not reviewers', async () => {
     const { publicationId, eventId } = await publishHeld();
     await waitHeld(publicationId);

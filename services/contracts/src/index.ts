@@ -83,3 +83,17 @@ export { PUBLISH_ONEOF_TYPES, eventDataFromProto, eventDataToProto, type Publish
 export type * as ingestApi from './ingest-api-types';
 /** Types generated from `protos/gongkai/hub/v1/review.proto` (the operators' review API). */
 export type * as reviewApi from './review-api-types';
+export {
+  DEFAULT_SIGNATURE_TOLERANCE_MS,
+  SIGNATURE_ALGORITHMS,
+  SIGNATURE_HEADERS,
+  isSignatureAlgorithm,
+  signRequest,
+  signedText,
+  verifySignature,
+  type SignatureAlgorithm,
+  type SignatureProblem,
+  type SignedRequestParts,
+  type SigningKey,
+  type VerifyOptions,
+} from './delivery-signature';

@@ -14,6 +14,9 @@ export const GATE_DECIDER = 'review-gate';
 /** `decidedBy` of a cancellation: the retraction decided, not a person. */
 export const RETRACTION_DECIDER = 'retraction';
 
+/** `decidedBy` of a supersession: a newer revision of the publication decided, not a person. */
+export const REVISION_DECIDER = 'revision';
+
 /** What a decision is about: one held event. */
 export interface DecidedEventRef {
   readonly publicationId: string;
@@ -58,4 +61,19 @@ export function decisionRecord(
 export function cancellationRecords(retraction: HubEvent<'publication.retracted'>, waiting: readonly DecidedEventRef[], now: Date): OutgoingRecord[] {
   const note = `cancelled by retraction ${retraction.id} (${retraction.data.reasonCode})`;
   return waiting.map((about) => decisionRecord(about, 'REJECTED', RETRACTION_DECIDER, now, note));
+}
+
+/**
+ * A newer revision of a publication supersedes every older held revision still waiting: each is
+ * REJECTED on the new revision's behalf, so no operator can release an older text after (or
+ * instead of) the newer one. The newer revision is itself reviewed as usual, released or held.
+ */
+export function supersessionRecords(revision: { readonly id: string; readonly revision: number }, waiting: readonly DecidedEventRef[], now: Date): OutgoingRecord[] {
+  const note = `superseded by revision ${revision.revision} (event ${revision.id})`;
+  return waiting.map((about) => decisionRecord(about, 'REJECTED', REVISION_DECIDER, now, note));
+}
+
+/** The waiting held events a revision supersedes: those of its publication with an older or equal revision, other than itself. */
+export function supersededBy<T extends DecidedEventRef>(revision: { readonly id: string; readonly revision: number }, waiting: readonly T[]): T[] {
+  return waiting.filter((about) => about.eventId !== revision.id && (about.revision ?? 0) <= revision.revision);
 }

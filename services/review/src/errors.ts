@@ -166,11 +166,11 @@ export class HeldItemNotFoundError extends ReviewError {
 }
 
 /** Why a held event cannot be decided now. */
-export type DecisionRefusal = 'ALREADY_DECIDED' | 'CANCELLED_BY_RETRACTION' | 'DEADLINE_UNKNOWN';
+export type DecisionRefusal = 'ALREADY_DECIDED' | 'CANCELLED_BY_RETRACTION' | 'SUPERSEDED_BY_REVISION' | 'DEADLINE_UNKNOWN';
 
 /**
- * The held event cannot be decided: it was decided already, a retraction cancelled it, or its
- * due dates cannot be worked out (a year without a working calendar).
+ * The held event cannot be decided: it was decided already, a retraction cancelled it, a newer
+ * revision of its publication superseded it, or its due dates cannot be worked out (a year without a working calendar).
  */
 export class DecisionRefusedError extends ReviewError {
   readonly code = 'FAILED_PRECONDITION';

@@ -6,7 +6,7 @@ async function main(): Promise<void> {
   const config = loadReviewConfig();
   const logger = createLogger({ service: 'review', level: config.LOG_LEVEL });
   const shutdown = new GracefulShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT });
-  const service = await startReview(config, logger);
+  const service = await startReview(config, logger, { onFatal: () => void shutdown.shutdown('disclosure consumer stopped', { failed: true }) });
   shutdown.onStopAccepting('review consumer', () => service.stop());
 }
 

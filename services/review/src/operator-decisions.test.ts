@@ -126,6 +126,40 @@ describe('decideHeld', () => {
     expect(cancelled.message).toContain('cancelled by retraction retract-1');
   });
 
+  it('a newer revision supersedes older held revisions of its publication, never newer ones or other publications', () => {
+    const held = heldDocument('lc-4', 'evt-4');
+    const base = sampleEvents()['document.published'];
+    const revise = (id: string, revision: number, body = base.body) => {
+      const encoded = encodeEvent({ type: 'document.published', source: '/liaocheng/oa', id, data: { ...base, publicationId: 'lc-4', revision, body } });
+      return processAccepted(decodeEvent(encoded), { value: encoded.value, headers: encoded.headers }, { ...config, now: () => NOW }, held.items.awaitingOf('lc-4').map((i) => i.held));
+    };
+    // The same event again (a redelivery) supersedes nothing.
+    expect(revise('evt-4', 1, `${base.body}\n身份证号码 ${IDENTITY}。`).map((r) => r.topic)).toEqual([TOPICS.reviewHeld, TOPICS.reviewDecisions]);
+
+    const records = revise('evt-5', 2);
+    expect(records.map((r) => r.topic)).toEqual([TOPICS.reviewDecisions, TOPICS.released]);
+    const supersession = decisionFromRecord(records[0]!)!;
+    expect(supersession).toMatchObject({ subject: 'lc-4', eventId: 'evt-4', revision: 1, decision: 'REJECTED', decidedBy: 'revision', note: 'superseded by revision 2 (event evt-5)' });
+    held.items.decide(supersession);
+    const refused = refusal(() => held.decide('APPROVE'));
+    expect([refused.refusal, refused.message]).toEqual([
+      'SUPERSEDED_BY_REVISION',
+      'event evt-4 of publication lc-4 was superseded by revision 2 (event evt-5) at 2025-06-30T02:00:00.000Z; decide the newer revision instead',
+    ]);
+
+    // A held revision 3 supersedes a held revision 2, and its own hold comes after the supersession.
+    const later = heldDocument('lc-5', 'evt-6');
+    const encoded = encodeEvent({ type: 'document.published', source: '/liaocheng/oa', id: 'evt-7', data: { ...base, publicationId: 'lc-5', revision: 3, body: `${base.body}\n电话 13812345678` } });
+    const waiting = later.items.awaitingOf('lc-5').map((i) => ({ ...i.held, revision: 2 }));
+    const newer = processAccepted(decodeEvent(encoded), { value: encoded.value, headers: encoded.headers }, config, waiting);
+    expect(newer.map((r) => r.topic)).toEqual([TOPICS.reviewDecisions, TOPICS.reviewHeld, TOPICS.reviewDecisions]);
+    expect(decisionFromRecord(newer[0]!)).toMatchObject({ eventId: 'evt-6', decidedBy: 'revision' });
+    expect(decisionFromRecord(newer[2]!)).toMatchObject({ eventId: 'evt-7', decision: 'HELD' });
+    // An older revision arriving late does not supersede a newer held one.
+    const older = encodeEvent({ type: 'document.published', source: '/liaocheng/oa', id: 'evt-8', data: { ...base, publicationId: 'lc-5', revision: 1 } });
+    expect(processAccepted(decodeEvent(older), { value: older.value, headers: older.headers }, config, waiting).map((r) => r.topic)).toEqual([TOPICS.released]);
+  });
+
   it('refuses to approve what it cannot give due dates, rather than guess', () => {
     const base = sampleEvents()['document.published'];
     const data = { ...base, publicationId: 'lc-3', formedOn: '2031-03-02', body: `${base.body}\n身份证 ${IDENTITY}` };

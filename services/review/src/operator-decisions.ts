@@ -6,7 +6,7 @@
  * event recording who and when.
  */
 import { HUB_HEADERS, decodeEvent, encodeEvent, type AnyHubEvent, type EventInput } from '@gongkai/contracts';
-import { RETRACTION_DECIDER, decisionRecord } from './decision-records';
+import { RETRACTION_DECIDER, REVISION_DECIDER, decisionRecord } from './decision-records';
 import { CalendarYearMissingError, DecisionRefusedError, HeldItemNotFoundError, InvalidRequestError, type RequestViolation } from './errors';
 import type { FinalDecision, HeldItem, HeldOriginal } from './held-items';
 import { maskEvent, reviewEvent, REVIEWED_EVENT_TYPES, type ReviewedEvent } from './review-gate';
@@ -68,7 +68,7 @@ export function checkDecisionRequest(raw: { publicationId?: string; eventId?: st
  * @param item the read model's view of the event (undefined: never held).
  * @param original its record as held; present while it waits for a decision.
  * @throws HeldItemNotFoundError, DecisionRefusedError (decided already, cancelled by a
- *   retraction, or due dates that cannot be worked out), FindingMismatchError (masking could
+ *   retraction, superseded by a newer revision, or due dates that cannot be worked out), FindingMismatchError (masking could
  *   not prove it masked every finding).
  */
 export function decideHeld(
@@ -163,6 +163,14 @@ export function refusalFor(decision: FinalDecision): DecisionRefusedError {
       subject,
       eventId,
       `event ${eventId} of publication ${subject} was cancelled at ${when}: ${decision.note ?? 'the publication was retracted'}; it can no longer be approved`,
+    );
+  }
+  if (decision.decision === 'REJECTED' && decision.decidedBy === REVISION_DECIDER) {
+    return new DecisionRefusedError(
+      'SUPERSEDED_BY_REVISION',
+      subject,
+      eventId,
+      `event ${eventId} of publication ${subject} was ${decision.note ?? 'superseded by a newer revision'} at ${when}; decide the newer revision instead`,
     );
   }
   return new DecisionRefusedError(

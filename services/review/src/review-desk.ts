@@ -7,7 +7,7 @@
 import { TOPICS, type AnyHubEvent } from '@gongkai/contracts';
 import type { Logger } from '@gongkai/runtime';
 import { HeldItemNotFoundError, ReviewUnavailableError } from './errors';
-import { decisionFromRecord, type HeldEvent, type HeldItem, type HeldItems } from './held-items';
+import { decisionFromRecord, heldFromRecord, type HeldEvent, type HeldItem, type HeldItems } from './held-items';
 import { checkDecisionRequest, decideHeld, type DecisionOutcome } from './operator-decisions';
 import type { Operator } from './operator-registry';
 import type { OutgoingRecord, ReviewProcessorConfig } from './review-processor';
@@ -90,31 +90,74 @@ export class ReviewDesk {
   }
 
   /**
-   * Reviews a retraction with its publication locked against decisions: `review` gets the held
-   * events of the publication still waiting, as of everything in Kafka now, and its records are
-   * written by `write` before a decision on the publication can run.
+   * Reviews an event that may end the wait of held events of its publication — a retraction
+   * (which cancels them) or a revision (which supersedes older ones) — with the publication
+   * locked against decisions: `review` gets the held events of the publication still waiting,
+   * as of everything in Kafka now, and its records are written by `write` before a decision on
+   * the publication can run.
    */
+  async reviewWithHeld(
+    event: AnyHubEvent,
+    review: (waiting: readonly HeldEvent[]) => OutgoingRecord[],
+    write: (records: readonly OutgoingRecord[]) => Promise<void>,
+  ): Promise<OutgoingRecord[]> {
+    return this.exclusive(event.subject, async () => {
+      const { source } = this.options;
+      await source.catchUp(this.options.catchUpTimeoutMs);
+      const waiting = source.items.awaitingOf(event.subject).map((item) => item.held);
+      const records = review(waiting);
+      await write(records);
+      this.noteWritten(records);
+      const ended = waiting.filter((w) => source.items.find(w.publicationId, w.eventId)?.decision).map((w) => w.eventId);
+      if (ended.length > 0) {
+        this.options.logger.info({ publicationId: event.subject, by: event.id, type: event.type, ended }, 'held events ended by a later event of their publication');
+      }
+      return records;
+    });
+  }
+
+  /** A retraction, reviewed with the held events of its publication (see `reviewWithHeld`). */
   async retract(
     retraction: AnyHubEvent & { type: 'publication.retracted' },
     review: (waiting: readonly HeldEvent[]) => OutgoingRecord[],
     write: (records: readonly OutgoingRecord[]) => Promise<void>,
   ): Promise<OutgoingRecord[]> {
-    return this.exclusive(retraction.subject, async () => {
-      const { source } = this.options;
-      await source.catchUp(this.options.catchUpTimeoutMs);
-      const waiting = source.items.awaitingOf(retraction.subject).map((item) => item.held);
-      const records = review(waiting);
-      await write(records);
-      for (const record of records) {
-        if (record.topic !== TOPICS.reviewDecisions) continue;
+    return this.reviewWithHeld(retraction, review, write);
+  }
+
+  /**
+   * Whether the read model, as it stands, has held events of the publication waiting. Events
+   * of a publication without any can be reviewed without the lock: every hold this instance
+   * writes is noted at once (`noteWritten`), and holds by other instances are caught up with
+   * whenever partitions move (`catchUp`).
+   */
+  hasWaiting(publicationId: string): boolean {
+    return this.options.source.items.awaitingOf(publicationId).length > 0;
+  }
+
+  /**
+   * Applies records this instance wrote to `review.held` and `review.decisions` to the read
+   * model at once, ahead of the feed reading them back. Returns the ids of the events whose
+   * wait a decision among them ended.
+   */
+  noteWritten(records: readonly OutgoingRecord[]): string[] {
+    const { items } = this.options.source;
+    const ended: string[] = [];
+    for (const record of records) {
+      if (record.topic === TOPICS.reviewHeld) {
+        const { held, original } = heldFromRecord(record, this.now);
+        items.hold(held, original);
+      } else if (record.topic === TOPICS.reviewDecisions) {
         const decision = decisionFromRecord(record);
-        if (decision) source.items.decide(decision);
+        if (decision && items.decide(decision)) ended.push(decision.eventId);
       }
-      if (waiting.length > 0) {
-        this.options.logger.info({ publicationId: retraction.subject, retraction: retraction.id, cancelled: waiting.map((w) => w.eventId) }, 'held events cancelled by retraction');
-      }
-      return records;
-    });
+    }
+    return ended;
+  }
+
+  /** Brings the read model up to date with everything in Kafka now. */
+  async catchUp(): Promise<void> {
+    await this.options.source.catchUp(this.options.catchUpTimeoutMs);
   }
 
   private requireReady(): void {

@@ -4,7 +4,7 @@ import {
   type AnyHubEvent,
   type KafkaHeaderValue,
 } from '@gongkai/contracts';
-import { GATE_DECIDER, cancellationRecords, decisionRecord, type DecidedEventRef } from './decision-records';
+import { GATE_DECIDER, cancellationRecords, decisionRecord, supersededBy, supersessionRecords, type DecidedEventRef } from './decision-records';
 import { formationDateOf, proactiveDueDates, type ChannelLimits } from './deadlines';
 import { reviewEvent, toDecisionFindings, type ReviewConfig } from './review-gate';
 import { planRoute, type RouteTarget, type Routing } from './routing';
@@ -74,8 +74,11 @@ export interface PlannedDelivery extends RouteTarget {
  * its routing plan and due dates; one with findings goes to `review.held` for an operator, with
  * a HELD decision on `review.decisions`. A retraction is never held: it is released at once,
  * and cancels `waiting`, the held events of its publication still waiting for a decision
- * (each gets a REJECTED decision by `retraction`). The event's own bytes and envelope pass
- * through unchanged.
+ * (each gets a REJECTED decision by `retraction`). A revision supersedes the held events of
+ * its publication in `waiting` with an older (or the same) revision: each gets a REJECTED
+ * decision by `revision`, written before the revision's own outcome, so an older text can
+ * never be released after a newer one. The event's own bytes and envelope pass through
+ * unchanged.
  */
 export function processAccepted(
   event: AnyHubEvent,
@@ -107,25 +110,35 @@ export function processAccepted(
     }
   }
 
+  const revision = revisionOf(event);
+  const supersessions = revision === null ? [] : supersessionRecords({ id: event.id, revision }, supersededBy({ id: event.id, revision }, waiting), config.now?.() ?? new Date());
+
   if (held.length > 0) {
     const about = {
       publicationId: event.subject,
       eventId: event.id,
       eventType: event.type,
-      revision: 'revision' in event.data && typeof event.data.revision === 'number' ? event.data.revision : null,
+      revision,
       findings: held,
     };
     return [
+      ...supersessions,
       { topic: TOPICS.reviewHeld, key: event.subject, value: original.value, headers: { ...headers, [HUB_HEADERS.findings]: JSON.stringify(held) } },
       decisionRecord(about, 'HELD', GATE_DECIDER, config.now?.() ?? new Date(), null),
     ];
   }
 
   const released = releasedRecord(event.subject, original.value, headers, plan);
-  if (event.type !== 'publication.retracted' || waiting.length === 0) return [released];
+  if (event.type !== 'publication.retracted') return [...supersessions, released];
+  if (waiting.length === 0) return [released];
   // The cancellations go first: a crash between the two reviews the retraction again, and
   // then nothing of the publication waits any more.
   return [...cancellationRecords(event, waiting, config.now?.() ?? new Date()), released];
+}
+
+/** The revision of a publication event, or null for an event type without revisions. */
+export function revisionOf(event: AnyHubEvent): number | null {
+  return 'revision' in event.data && typeof event.data.revision === 'number' ? event.data.revision : null;
 }
 
 /** A record for `released`: the event's bytes and envelope headers, with the channels and plan beside them. */

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EventDecodeError, TOPICS, decodeEvent, type HubEvent } from '@gongkai/contracts';
+import { EventDecodeError, TOPICS, decodeEvent, type AnyHubEvent } from '@gongkai/contracts';
 import { createKafka, ensureTopics, env, kafkaVariables, loadConfig, type Logger } from '@gongkai/runtime';
 import type { KafkaMessage } from 'kafkajs';
 import { parse } from 'yaml';
@@ -8,7 +8,7 @@ import { validateChannelLimits } from './deadlines';
 import { OperatorRegistry } from './operator-registry';
 import { startReviewApi } from './review-api';
 import { InterpretationTracker, missingInterpretationAlerts } from './interpretation-tracker';
-import { boundedRequests, processAccepted, topicMessagesOf, type OutgoingRecord, type ReviewProcessorConfig } from './review-processor';
+import { boundedRequests, processAccepted, revisionOf, topicMessagesOf, type OutgoingRecord, type ReviewProcessorConfig } from './review-processor';
 import { loadRouting } from './routing';
 import { WorkingCalendar, chinaDateOf } from './working-calendar';
 
@@ -51,9 +51,13 @@ export interface ReviewService {
   stop(): Promise<void>;
 }
 
-/** A retraction, reviewed once the held events of its publication are known (see `ReviewDesk.retract`). */
-interface PendingRetraction {
-  readonly retraction: HubEvent<'publication.retracted'>;
+/**
+ * An event reviewed with the held events of its publication known (see
+ * `ReviewDesk.reviewWithHeld`): a retraction, or a revision of a publication with held events
+ * waiting.
+ */
+interface ReviewWithHeld {
+  readonly event: AnyHubEvent;
   readonly original: Parameters<typeof processAccepted>[1];
 }
 
@@ -63,7 +67,14 @@ interface PendingRetraction {
  * Kafka (at-least-once); an undecodable message goes to the dead-letter topic and never blocks
  * its partition.
  */
-export async function startReview(config: ReviewServiceConfig, logger: Logger): Promise<ReviewService> {
+export async function startReview(
+  config: ReviewServiceConfig,
+  logger: Logger,
+  options: {
+    /** Called when the consumer stopped for good on an error kafkajs does not retry; the process should exit and be restarted. */
+    readonly onFatal?: (err: unknown) => void;
+  } = {},
+): Promise<ReviewService> {
   const routing = loadRouting(config.REVIEW_ROUTING_FILE);
   const calendar = WorkingCalendar.fromDirectory(config.REVIEW_CALENDAR_DIR);
   const limits = validateChannelLimits(config.REVIEW_LIMITS_FILE ? parse(readFileSync(config.REVIEW_LIMITS_FILE, 'utf8')) : {});
@@ -103,9 +114,10 @@ export async function startReview(config: ReviewServiceConfig, logger: Logger): 
   const send = async (records: readonly OutgoingRecord[]): Promise<void> => {
     if (records.length === 0) return;
     for (const request of boundedRequests(records)) await producer.sendBatch({ acks: -1, topicMessages: topicMessagesOf(request) });
+    api.desk.noteWritten(records);
   };
 
-  const review = (topic: string, partition: number, message: KafkaMessage): OutgoingRecord[] | PendingRetraction => {
+  const review = (topic: string, partition: number, message: KafkaMessage, heldUnsent: ReadonlySet<string>): OutgoingRecord[] | ReviewWithHeld => {
     let event;
     try {
       event = decodeEvent(message, { topic, partition });
@@ -122,7 +134,8 @@ export async function startReview(config: ReviewServiceConfig, logger: Logger): 
       ];
     }
     const original = { value: message.value ?? Buffer.alloc(0), headers: message.headers ?? {} };
-    if (event.type === 'publication.retracted') return { retraction: event, original };
+    const mayEndAWait = revisionOf(event) !== null && (heldUnsent.has(event.subject) || api.desk.hasWaiting(event.subject));
+    if (event.type === 'publication.retracted' || mayEndAWait) return { event, original };
     const records = processAccepted(event, original, processor);
     logger.debug({ publicationId: event.subject, type: event.type, outcome: records[0]?.topic ?? 'ignored' }, 'reviewed');
     return records;
@@ -130,23 +143,44 @@ export async function startReview(config: ReviewServiceConfig, logger: Logger): 
 
   // A fetched batch is reviewed in order and its outcomes go to Kafka in one request; only then
   // is its last offset resolved (at-least-once: a crash before that reviews the batch again).
+  // Partitions that move here may carry holds another instance wrote and this one has not
+  // read back yet: the first batch after a (re)join brings the read model up to date first.
+  let joined = true;
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    joined = true;
+  });
+  // kafkajs restarts the consumer after a retriable error; after any other it stays stopped,
+  // and a review service that consumes nothing must not look alive.
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (payload.restart) return;
+    logger.fatal({ err: payload.error, groupId: payload.groupId }, 'the disclosure consumer stopped on an error it cannot retry');
+    options.onFatal?.(payload.error);
+  });
   await consumer.run({
     eachBatchAutoResolve: false,
     eachBatch: async (payload) => {
       const { batch } = payload;
+      if (joined) {
+        joined = false;
+        await api.desk.catchUp();
+      }
       const out: OutgoingRecord[] = [];
+      // Publications with a hold among `out`, not yet written nor noted in the read model.
+      const heldUnsent = new Set<string>();
       let last: string | undefined;
       for (const message of batch.messages) {
         if (!payload.isRunning() || payload.isStale()) break;
-        const reviewed = review(batch.topic, batch.partition, message);
+        const reviewed = review(batch.topic, batch.partition, message, heldUnsent);
         if (Array.isArray(reviewed)) {
           out.push(...reviewed);
+          for (const record of reviewed) if (record.topic === TOPICS.reviewHeld) heldUnsent.add(record.key);
         } else {
-          // What came before the retraction in the batch goes to Kafka first; then the
-          // retraction cancels the held events of its publication, under the desk's lock.
+          heldUnsent.clear();
+          // What came before it in the batch goes to Kafka first; then the retraction cancels,
+          // or the revision supersedes, the held events of its publication under the desk's lock.
           await send(out.splice(0));
-          const { retraction, original } = reviewed;
-          await api.desk.retract(retraction, (waiting) => processAccepted(retraction, original, processor, waiting), send);
+          const { event, original } = reviewed;
+          await api.desk.reviewWithHeld(event, (waiting) => processAccepted(event, original, processor, waiting), send);
         }
         last = message.offset;
       }

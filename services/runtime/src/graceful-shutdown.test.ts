@@ -40,6 +40,13 @@ describe('GracefulShutdown', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it('a shutdown because the service failed runs every step and exits 1', async () => {
+    const { exits, events, shutdown } = setup(2000);
+    shutdown.onClose('producer', () => void events.push('close producer'));
+    await shutdown.shutdown('consumer stopped', { failed: true });
+    expect([events, exits]).toEqual([['close producer'], [1]]);
+  });
+
   it('a failing close step does not stop the others', async () => {
     const { exits, events, shutdown } = setup(1000);
     shutdown.onClose('a', () => void events.push('a'));

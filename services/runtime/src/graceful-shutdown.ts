@@ -66,13 +66,17 @@ export class GracefulShutdown {
     return this.inFlight.size;
   }
 
-  /** Begin shutdown (idempotent); resolves when done, after calling `exit`. */
-  shutdown(reason: string): Promise<void> {
-    this.started ??= this.run(reason);
+  /**
+   * Begin shutdown (idempotent); resolves when done, after calling `exit`. With `failed`
+   * (the service cannot go on, e.g. its consumer stopped for good) the exit code is 1 even
+   * when every step finished, so a supervisor restarts it.
+   */
+  shutdown(reason: string, options: { readonly failed?: boolean } = {}): Promise<void> {
+    this.started ??= this.run(reason, options.failed === true);
     return this.started;
   }
 
-  private async run(reason: string): Promise<void> {
+  private async run(reason: string, failed: boolean): Promise<void> {
     const log = this.options.logger;
     const source = this.options.signalSource ?? process;
     for (const [signal, listener] of this.listeners) source.removeListener(signal, listener);
@@ -96,7 +100,7 @@ export class GracefulShutdown {
       this.exit(1);
     } else {
       log.info('shutdown complete');
-      this.exit(0);
+      this.exit(failed ? 1 : 0);
     }
   }
 
