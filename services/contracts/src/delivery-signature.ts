@@ -125,7 +125,7 @@ export function verifySignature(
   if (Math.abs(now - timestamp) > tolerance) {
     return { code: 'SIGNATURE_EXPIRED', message: `timestamp is ${Math.round((now - timestamp) / 1000)} s from the receiver's clock (tolerance ${tolerance / 1000} s)` };
   }
-  const keys = options.keys instanceof Map ? options.keys : new Map(Object.entries(options.keys));
+  const keys: ReadonlyMap<string, SigningKey> = options.keys instanceof Map ? options.keys : new Map(Object.entries(options.keys as Readonly<Record<string, SigningKey>>));
   const key = keys.get(keyId);
   if (!key) return { code: 'SIGNATURE_UNKNOWN_KEY', message: `unknown key id ${JSON.stringify(keyId.slice(0, 64))}` };
   if (algorithm !== key.algorithm) return { code: 'SIGNATURE_ALGORITHM_REFUSED', message: `key ${keyId} signs with ${key.algorithm}, not ${algorithm}` };

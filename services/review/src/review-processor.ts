@@ -4,6 +4,7 @@ import {
   type AnyHubEvent,
   type KafkaHeaderValue,
 } from '@gongkai/contracts';
+import { textHeaders, type OutgoingRecord } from '@gongkai/runtime';
 import { GATE_DECIDER, cancellationRecords, decisionRecord, supersededBy, supersessionRecords, type DecidedEventRef } from './decision-records';
 import { formationDateOf, proactiveDueDates, type ChannelLimits } from './deadlines';
 import { reviewEvent, toDecisionFindings, type ReviewConfig } from './review-gate';
@@ -11,48 +12,8 @@ import { planRoute, type RouteTarget, type Routing } from './routing';
 import type { InterpretationTracker } from './interpretation-tracker';
 import { chinaDateOf, type WorkingCalendar } from './working-calendar';
 
-/** A record for the review service to produce. */
-export interface OutgoingRecord {
-  readonly topic: string;
-  readonly key: string;
-  readonly value: Buffer;
-  readonly headers: Record<string, string>;
-}
-
-/**
- * Records in requests of at most `maxBytes` of values and headers each (a larger record goes
- * alone), so no partition's batch passes the broker's `message.max.bytes` (1 MiB by default)
- * whatever the topic was created with.
- */
-export function boundedRequests(records: readonly OutgoingRecord[], maxBytes = 900 * 1024): OutgoingRecord[][] {
-  const requests: OutgoingRecord[][] = [];
-  let current: OutgoingRecord[] = [];
-  let bytes = 0;
-  for (const record of records) {
-    let size = record.value.length + record.key.length + 64;
-    for (const [k, v] of Object.entries(record.headers)) size += k.length + v.length + 8;
-    if (current.length > 0 && bytes + size > maxBytes) {
-      requests.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(record);
-    bytes += size;
-  }
-  if (current.length > 0) requests.push(current);
-  return requests;
-}
-
-/** Records grouped by topic, as a producer's `sendBatch` takes them. */
-export function topicMessagesOf(records: readonly OutgoingRecord[]): { topic: string; messages: { key: string; value: Buffer; headers: Record<string, string> }[] }[] {
-  const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
-  for (const { topic, key, value, headers } of records) {
-    const list = byTopic.get(topic) ?? [];
-    list.push({ key, value, headers });
-    byTopic.set(topic, list);
-  }
-  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-}
+/** Records to produce, and how they are cut into requests: shared Kafka plumbing from the runtime. */
+export { boundedRequests, topicMessagesOf, type OutgoingRecord } from '@gongkai/runtime';
 
 export interface ReviewProcessorConfig {
   readonly routing: Routing;
@@ -161,23 +122,30 @@ export function planDeliveries(event: AnyHubEvent, config: Pick<ReviewProcessorC
   if (event.type === 'review.decided' || event.type === 'delivery.outcome' || event.type === 'alert.raised') return [];
   const route = planRoute(event, config.routing);
   if (event.type === 'document.published' || event.type === 'interpretation.published' || event.type === 'procurement.published') {
-    const due = proactiveDueDates(
-      { type: event.type, formedOn: formationDateOf(event) },
-      route.map((r) => r.channel),
-      config.limits,
-      config.calendar,
-    );
+    const due = dueDatesOf(event.type, formationDateOf(event), route.map((r) => r.channel), config);
     return route.map((r) => ({ ...r, dueOn: due.find((d) => d.channel === r.channel)?.dueOn ?? null }));
   }
   return route.map((r) => ({ ...r, dueOn: null }));
 }
 
-/** Kafka headers as text, the first value of each (`ce_*` and `gk_*` headers are never repeated). */
-export function stringHeaders(headers: Readonly<Record<string, KafkaHeaderValue>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) out[name] = Buffer.isBuffer(first) ? first.toString('utf8') : first;
+/** `proactiveDueDates` remembered per calendar and limits: counting working days is dear, and a stream of documents shares a few dates. */
+const dueDateMemo = new WeakMap<WorkingCalendar, WeakMap<ChannelLimits, Map<string, DueDates>>>();
+type DueDates = ReturnType<typeof proactiveDueDates>;
+function dueDatesOf(type: string, formedOn: string, channels: RouteTarget['channel'][], config: Pick<ReviewProcessorConfig, 'calendar' | 'limits'>): DueDates {
+  let byLimits = dueDateMemo.get(config.calendar);
+  if (!byLimits) dueDateMemo.set(config.calendar, (byLimits = new WeakMap<ChannelLimits, Map<string, DueDates>>()));
+  let memo = byLimits.get(config.limits);
+  if (!memo) byLimits.set(config.limits, (memo = new Map<string, DueDates>()));
+  // Only a valid date gets past proactiveDueDates into the memo, so the key is unambiguous.
+  const key = `${type}\u0000${formedOn}\u0000${channels.join(',')}`;
+  let due = memo.get(key);
+  if (due === undefined) {
+    due = proactiveDueDates({ type, formedOn }, channels, config.limits, config.calendar);
+    if (memo.size >= 10_000) memo.clear();
+    memo.set(key, due);
   }
-  return out;
+  return due;
 }
+
+/** Kafka headers as text, the first value of each (`ce_*` and `gk_*` headers are never repeated). */
+export const stringHeaders = textHeaders;

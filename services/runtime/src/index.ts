@@ -7,3 +7,4 @@ export { GracefulShutdown, type ShutdownOptions } from './graceful-shutdown';
 export { ConfigError, ShutdownTimeoutError } from './errors';
 export { TOKEN_SHA256_PATTERN, TokenRegistry, bearerTokenOf, hashToken } from './bearer-tokens';
 export { bindServer, metadataText } from './grpc-plumbing';
+export { boundedRequests, textHeaders, topicMessagesOf, type OutgoingRecord } from './kafka-requests';

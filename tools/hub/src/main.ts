@@ -43,9 +43,11 @@ async function up(): Promise<number> {
   if (config.HUB_KAFKA_BROKERS) {
     bootstrap = config.HUB_KAFKA_BROKERS.join(',');
   } else {
-    for (const port of [config.HUB_KAFKA_PORT, config.HUB_KAFKA_PORT + 1]) {
+    for (const port of [config.HUB_KAFKA_PORT, config.HUB_KAFKA_PORT + 1, config.HUB_SANDBOX_WEBSITE_PORT, config.HUB_SANDBOX_CONTROL_PORT]) {
       if (await isListening(port)) {
-        console.error(`Port ${port} on 127.0.0.1 is in use by another program; set HUB_KAFKA_PORT to another port (it takes two: N and N+1).`);
+        console.error(
+          `Port ${port} on 127.0.0.1 is in use by another program; set HUB_KAFKA_PORT (it takes two: N and N+1), HUB_SANDBOX_WEBSITE_PORT or HUB_SANDBOX_CONTROL_PORT to free ports.`,
+        );
         return 1;
       }
     }
@@ -57,6 +59,7 @@ async function up(): Promise<number> {
   writeFileSync(stateFile, JSON.stringify(state, null, 2));
 
   const logs = join(stateDir, 'logs');
+  const websiteUrl = `http://127.0.0.1:${config.HUB_SANDBOX_WEBSITE_PORT}`;
   const common = { KAFKA_BROKERS: bootstrap, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
   const services = [
     new ServiceProcess(
@@ -71,6 +74,19 @@ async function up(): Promise<number> {
       join(logs, 'gateway.log'),
     ),
     new ServiceProcess('review', join(ROOT, 'services/review/dist/main.js'), { ...common, REVIEW_STATE_DIR: join(stateDir, 'review') }, join(logs, 'review.log')),
+    // The government website's stand-in: its CMS API, its pages, and faults on command.
+    new ServiceProcess(
+      'sandbox',
+      join(ROOT, 'tools/sandbox/dist/main.js'),
+      { LOG_LEVEL: common.LOG_LEVEL, SANDBOX_WEBSITE_PORT: String(config.HUB_SANDBOX_WEBSITE_PORT), SANDBOX_CONTROL_PORT: String(config.HUB_SANDBOX_CONTROL_PORT) },
+      join(logs, 'sandbox.log'),
+    ),
+    new ServiceProcess(
+      'website channel',
+      join(ROOT, 'services/channels/website/dist/main.js'),
+      { ...common, DELIVERY_STATE_DIR: join(stateDir, 'delivery'), WEBSITE_CMS_URL: websiteUrl },
+      join(logs, 'channel-website.log'),
+    ),
   ];
   const stopAll = async (): Promise<void> => {
     await Promise.all(services.map((s) => s.stop()));
@@ -93,10 +109,16 @@ async function up(): Promise<number> {
   console.log(`  Gateway      127.0.0.1:${config.HUB_GATEWAY_PORT}   gRPC gongkai.hub.v1.IngestService (health, reflection)`);
   console.log('  Review       consumes disclosure → released (clean, with routing plan and due dates) or review.held');
   console.log(`  Review API   ${process.env.REVIEW_GRPC_HOST || '127.0.0.1'}:${process.env.REVIEW_GRPC_PORT || '50052'}   gRPC gongkai.hub.v1.ReviewService (health, reflection)`);
+  console.log('  Website      delivers released items to the site\'s CMS, retries, dead-letters (website.retry.N, website.dlq)');
+  console.log(`  Sandbox site ${websiteUrl}/   the government website as visitors see it (sandbox CMS)`);
+  console.log(`  Sandbox ctl  http://127.0.0.1:${config.HUB_SANDBOX_CONTROL_PORT}/_sandbox/requests   what the CMS received; POST /_sandbox/faults to inject faults`);
   console.log(`  Logs         ${logs}`);
   console.log('');
-  console.log('Publish a document with the sandbox token of the document system:');
+  console.log('Publish a document with the sandbox token of the document system, then open its page on the sandbox site:');
   console.log('  npm run hubctl -- publish tools/hubctl/examples/document-published.yaml --token dev-docs-token');
+  console.log(`  ${websiteUrl}/zfxxgk/zcwj/`);
+  console.log('Take it down everywhere:');
+  console.log('  npm run hubctl -- retract lc-zfbgs-2025-000123 --reason-code PUBLISHED_IN_ERROR --reason "发布有误" --requested-by 市政府办公室 --token dev-docs-token');
   console.log('Sandbox tokens (deploy/dev/callers.yaml): dev-docs-token, dev-procurement-token, dev-requests-token');
   console.log('Decide what review held, as the sandbox reviewer (deploy/dev/operators.yaml):');
   console.log('  npm run hubctl -- review list --token dev-reviewer-token');

@@ -14,6 +14,10 @@ runHubctl(process.argv.slice(2), {
 }).then(
   (code) => {
     process.exitCode = code;
+    // The command is done and has closed its clients; a socket or retry timer a client library
+    // left behind must not keep a person waiting. A second is long enough for what was written
+    // to stdout and stderr to be flushed (on Linux they are written synchronously anyway).
+    setTimeout(() => process.exit(code), 1000).unref();
   },
   (err: unknown) => {
     process.stderr.write(`hubctl: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -6,12 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { status } from '@grpc/grpc-js';
-import type { ingestApi } from '@gongkai/contracts';
+import { CHANNELS, type ingestApi } from '@gongkai/contracts';
 import { HubctlError, MissingTokenError, UsageError } from './errors';
 import { isCallFailure, printFailure, reportCallFailure, reportLocalFailure, statusName, type FailureReport } from './error-report';
 import { batchEvents, checkEventData, readEventFile, singleEvent, toPublishRequest, toRetractRequest, type FileEvent } from './event-file';
 import { ExitCode, exitCodeForStatus } from './exit-codes';
 import type { CallSettings, IngestCalls } from './ingest-client';
+import { DEFAULT_BROKERS, parseDeliveryCommandLine, runDelivery, type DeliveryInvocation } from './delivery-commands';
+import { connectKafka, type KafkaCalls } from './kafka-client';
 import { connectReview, type ReviewCalls } from './review-client';
 import { DEFAULT_REVIEW_SERVICE, parseReviewCommandLine, runReview, type ReviewInvocation } from './review-commands';
 import { isoOf, withoutPrefix } from './proto-values';
@@ -27,6 +29,10 @@ export interface HubctlContext {
   readonly connect: (address: string) => IngestCalls;
   /** How to reach the review service; a real channel (`connectReview`) when absent. */
   readonly connectReview?: (address: string) => ReviewCalls;
+  /** How to reach Kafka for the delivery commands, to be done by `deadline`; `connectKafka` when absent. */
+  readonly connectKafka?: (brokers: readonly string[], deadline: number) => KafkaCalls;
+  /** Who replays when `--operator` is not given; the OS user name when absent. */
+  readonly userName?: () => string | undefined;
   /** Reads and parses an event file; `readEventFile` when absent. */
   readonly readFile?: (file: string) => unknown;
   readonly newEventId?: () => string;
@@ -39,7 +45,7 @@ export const DEFAULT_TIMEOUT_SECONDS = 15;
 export const DEFAULT_SOURCE = '/gongkai/hubctl';
 
 export const USAGE = `hubctl — publish disclosure events to Gongkai Hub's gateway, retract them, look them up,
-and review the events the hub held
+review the events the hub held, and replay deliveries that failed for good
 
 
   hubctl publish <event.json|event.yaml> [--event-id ID]
@@ -66,6 +72,26 @@ and review the events the hub held
   --review-service H:P  its address (or set HUB_REVIEW_SERVICE; default ${DEFAULT_REVIEW_SERVICE})
   --token T             the operator's token (role reviewer; or set HUB_TOKEN)
 
+  hubctl delivery dead-letters --channel C [--target T] [--publication ID]
+        [--since TIME] [--until TIME]
+        the deliveries channel C parked on C.dlq after their last attempt: when, publication,
+        event, target, action, attempts and the last error
+  hubctl delivery replay --channel C [--target T] [--publication ID] [--since TIME]
+        [--until TIME] [--all] [--dry-run] [--operator NAME]
+        send the dead letters picked back to C.retry.1, where the delivery engine attempts
+        them again at once (as never attempted; earlier attempts kept in their history);
+        a target that already has an item skips it, so replaying twice is safe.
+        Without a filter it refuses unless --all says every dead letter of C is meant;
+        --dry-run shows what it would replay; --operator names who replays (default: the
+        OS user), recorded on each record with the time
+  C: ${CHANNELS.join(', ')}
+  TIME: ISO 8601 (2025-06-27T09:30:00+08:00; without an offset, this machine's local time)
+  or a span back from now (30m, 2h, 7d); compared with when each was dead-lettered,
+  --since inclusive, --until exclusive
+  delivery commands read and write Kafka directly, not through the gateway (no token):
+  --brokers H:P[,H:P]   Kafka's brokers (or set KAFKA_BROKERS; default ${DEFAULT_BROKERS})
+  --timeout S           bounds the whole command's time with Kafka
+
 options for every command:
   --token T         the calling system's token (or set HUB_TOKEN)
   --gateway H:P     the gateway's address (or set HUB_GATEWAY; default ${DEFAULT_GATEWAY})
@@ -79,8 +105,9 @@ the hub accepts an event id once.
 
 exit codes: 0 ok · 1 other failure · 2 usage or unreadable file · 3 invalid event or request ·
             4 no token, not authenticated or not allowed · 5 event id already used for another event,
-            or the held event is no longer waiting for a decision · 6 not found ·
-            7 gateway, review service or Kafka unavailable, or no answer in time (retry with the same id)`;
+            or the held event is no longer waiting for a decision · 6 not found (a publication,
+            or the retry topic to replay to) · 7 gateway, review service or Kafka unavailable,
+            or no answer in time (retry with the same id; a replay may be run again)`;
 
 const OPTIONS = {
   token: { type: 'string' },
@@ -97,6 +124,15 @@ const OPTIONS = {
   'review-service': { type: 'string' },
   mask: { type: 'boolean' },
   note: { type: 'string' },
+  channel: { type: 'string' },
+  target: { type: 'string' },
+  publication: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  brokers: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  all: { type: 'boolean' },
+  operator: { type: 'string' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -109,6 +145,7 @@ const COMMANDS: Record<string, { args: string; options: readonly OptionName[] }>
   retract: { args: '<publicationId>', options: ['event-id', 'reason-code', 'reason', 'requested-by', 'retracted-at'] },
   get: { args: '<publicationId>', options: [] },
   review: { args: 'list | show | approve | reject', options: ['review-service', 'mask', 'note', 'event-id'] },
+  delivery: { args: 'dead-letters | replay', options: ['channel', 'target', 'publication', 'since', 'until', 'brokers', 'dry-run', 'all', 'operator'] },
 };
 
 interface Invocation {
@@ -123,14 +160,20 @@ interface Invocation {
 /** Runs one hubctl command line (without `node` and the script) and returns the exit code. */
 export async function runHubctl(argv: readonly string[], context: HubctlContext): Promise<ExitCode> {
   const json = argv.includes('--json');
-  let invocation: Invocation | ReviewInvocation | undefined;
+  let invocation: Invocation | ReviewInvocation | DeliveryInvocation | undefined;
   try {
-    invocation = parseCommandLine(argv, context.env);
+    invocation = parseCommandLine(argv, context.env, context.now?.());
     if (!invocation) {
       context.out(USAGE);
       return ExitCode.OK;
     }
     if (isReview(invocation)) return await runReview(invocation, context, context.connectReview ?? connectReview);
+    if (isDelivery(invocation)) {
+      return await runDelivery(invocation, context, context.connectKafka ?? connectKafka, {
+        ...(context.now ? { now: context.now } : {}),
+        ...(context.userName ? { userName: context.userName } : {}),
+      });
+    }
     return await run(invocation, context);
   } catch (err) {
     if (err instanceof HubctlError) return fail(reportLocalFailure(err), json, context, err instanceof UsageError);
@@ -139,10 +182,15 @@ export async function runHubctl(argv: readonly string[], context: HubctlContext)
 }
 
 /**
- * Reads the command line: `undefined` when help was asked for.
+ * Reads the command line: `undefined` when help was asked for. Times back from now
+ * (`--since 2h`) are taken from `now`.
  * @throws UsageError naming what is wrong.
  */
-export function parseCommandLine(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Invocation | ReviewInvocation | undefined {
+export function parseCommandLine(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  now: Date = new Date(),
+): Invocation | ReviewInvocation | DeliveryInvocation | undefined {
   let parsed: { values: Values; positionals: string[] };
   try {
     const result = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
@@ -166,6 +214,12 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
     }
     return parseReviewCommandLine(values, positionals.slice(1), env, timeoutMs);
   }
+  if (command === 'delivery') {
+    for (const name of Object.keys(values) as OptionName[]) {
+      if (!COMMON.includes(name) && !spec.options.includes(name)) throw new UsageError(`--${name} does not apply to hubctl delivery`);
+    }
+    return parseDeliveryCommandLine(values, positionals.slice(1), env, timeoutMs, now);
+  }
   if (argument === undefined) throw new UsageError(`hubctl ${command} needs ${spec.args}`);
   if (extra.length > 0) throw new UsageError(`hubctl ${command} takes one ${spec.args}; unexpected: ${extra.join(' ')}`);
   for (const name of Object.keys(values) as OptionName[]) {
@@ -185,8 +239,12 @@ function timeoutOf(values: Values): number {
   return Math.round(timeout * 1000);
 }
 
-function isReview(invocation: Invocation | ReviewInvocation): invocation is ReviewInvocation {
-  return 'action' in invocation;
+function isReview(invocation: Invocation | ReviewInvocation | DeliveryInvocation): invocation is ReviewInvocation {
+  return invocation.command === 'review';
+}
+
+function isDelivery(invocation: Invocation | ReviewInvocation | DeliveryInvocation): invocation is DeliveryInvocation {
+  return invocation.command === 'delivery';
 }
 
 async function run(invocation: Invocation, context: HubctlContext): Promise<ExitCode> {

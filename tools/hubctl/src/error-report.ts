@@ -3,7 +3,7 @@
  * text saying what went wrong and what to do, the exit code, and the same facts as JSON.
  */
 import { status, type Metadata } from '@grpc/grpc-js';
-import { HubctlError, EventFileError } from './errors';
+import { HubctlError, EventFileError, KafkaUnavailableError } from './errors';
 import { ExitCode, exitCodeForStatus } from './exit-codes';
 import { formatViolation, readStatusDetails, type FieldViolation, type PreconditionViolation } from './status-details';
 
@@ -78,7 +78,13 @@ export function reportLocalFailure(err: HubctlError): FailureReport {
           `${err.file}: ${err.problems.length === 1 ? 'cannot make an event of it' : `${err.problems.length} problems`}:`,
           ...err.problems.map((p) => `  ${p.path ? `${p.path}: ` : ''}${p.problem}`),
         ]
-      : [err.message];
+      : err instanceof KafkaUnavailableError
+        ? [
+            err.message,
+            `  is Kafka running there? Name its brokers with --brokers host:port or KAFKA_BROKERS`,
+            '  running the command again is safe: a target takes a replayed delivery at most once',
+          ]
+        : [err.message];
   return {
     exitCode: err.exitCode,
     code: err.code,

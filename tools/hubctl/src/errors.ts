@@ -1,13 +1,15 @@
 import { ExitCode } from './exit-codes';
 
 /**
- * Failures hubctl finds before it calls the gateway. Each has a stable `code`, the exit code
- * a script sees, and `retriable` (false for all: the command line or the file must change).
+ * Failures hubctl finds itself: before it calls the gateway or the review service, or talking
+ * to Kafka directly. Each has a stable `code`, the exit code a script sees, and `retriable`:
+ * false unless the same command may succeed later unchanged (Kafka unreachable); otherwise the
+ * command line or the file must change.
  */
 export abstract class HubctlError extends Error {
   abstract readonly code: string;
   abstract readonly exitCode: ExitCode;
-  readonly retriable = false as const;
+  readonly retriable: boolean = false;
 }
 
 /** The command line is wrong: an unknown command or option, a missing argument. */
@@ -58,5 +60,47 @@ export class MissingTokenError extends HubctlError {
   /** @param whose whose token the command needs: `caller` (an upstream system) or `operator`. */
   constructor(whose: 'caller' | 'operator' = 'caller') {
     super(`no token: pass the ${whose === 'caller' ? 'caller token' : "operator's token"} with --token or set HUB_TOKEN`);
+  }
+}
+
+/** No Kafka broker answered in time (`--brokers` or `KAFKA_BROKERS`): nothing was read or written, or not all of it. */
+export class KafkaUnavailableError extends HubctlError {
+  override readonly name = 'KafkaUnavailableError';
+  readonly code = 'KAFKA_UNAVAILABLE';
+  readonly exitCode = ExitCode.UNAVAILABLE;
+  override readonly retriable = true;
+  constructor(
+    readonly brokers: readonly string[],
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Kafka at ${brokers.join(',')} unavailable: ${reason}`, options);
+  }
+}
+
+/** Kafka answered, but refused what hubctl asked of it. */
+export class KafkaRequestError extends HubctlError {
+  override readonly name = 'KafkaRequestError';
+  readonly code = 'KAFKA_REQUEST_FAILED';
+  readonly exitCode = ExitCode.FAILURE;
+  constructor(
+    readonly brokers: readonly string[],
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Kafka at ${brokers.join(',')} refused the request: ${reason}`, options);
+  }
+}
+
+/** A topic hubctl must write to does not exist, and creating it is not hubctl's business. */
+export class TopicMissingError extends HubctlError {
+  override readonly name = 'TopicMissingError';
+  readonly code = 'TOPIC_MISSING';
+  readonly exitCode = ExitCode.NOT_FOUND;
+  constructor(
+    readonly topic: string,
+    why: string,
+  ) {
+    super(`topic ${topic} does not exist: ${why}`);
   }
 }

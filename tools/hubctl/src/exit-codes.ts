@@ -19,9 +19,12 @@ export const ExitCode = Object.freeze({
    * the held event is no longer waiting for a decision (decided, or cancelled by a retraction).
    */
   CONFLICT: 5,
-  /** NOT_FOUND. */
+  /** NOT_FOUND; or the retry topic a replay writes to does not exist. */
   NOT_FOUND: 6,
-  /** UNAVAILABLE or DEADLINE_EXCEEDED: retrying with the same event id is safe. */
+  /**
+   * UNAVAILABLE or DEADLINE_EXCEEDED: retrying with the same event id is safe. Also Kafka not
+   * reachable, or not done in time, for the delivery commands: running them again is safe.
+   */
   UNAVAILABLE: 7,
 } as const);
 

@@ -1,7 +1,7 @@
 /**
  * `@gongkai/hubctl` as a library: the commands behind the `hubctl` binary (publishing through
- * the gateway, reviewing held events through the review service), for tests and for scripts
- * that would rather call them than spawn a process.
+ * the gateway, reviewing held events through the review service, listing and replaying dead
+ * letters on Kafka), for tests and for scripts that would rather call them than spawn a process.
  */
 export { runHubctl, parseCommandLine, formatPublished, formatPublication, commandLine, USAGE, DEFAULT_GATEWAY, type HubctlContext } from './commands';
 export { readEventFile, parseEventFileText, singleEvent, batchEvents, checkEventData, toPublishRequest, toRetractRequest, PUBLISHABLE_TYPES, type FileEvent, type PublishableType } from './event-file';
@@ -21,4 +21,18 @@ export {
   type ReviewAction,
   type ReviewInvocation,
 } from './review-commands';
+export {
+  DEFAULT_BROKERS,
+  DELIVERY_ACTIONS,
+  deadLetterJson,
+  formatDeadLetter,
+  parseDeliveryCommandLine,
+  runDelivery,
+  type DeliveryAction,
+  type DeliveryInvocation,
+  type DeliveryRunOptions,
+} from './delivery-commands';
+export { byPosition, byTime, hasFilter, matchesFilter, readDeadLetter, replayRecordOf, type DeadLetter, type DeadLetterFilter, type Replay } from './dead-letters';
+export { connectKafka, hubctlErrorOf, type KafkaCalls, type TopicRead, type TopicRecord } from './kafka-client';
+export { parseTimeBound, TIME_FORMS } from './time-bounds';
 export * from './errors';

@@ -1,4 +1,4 @@
-import { boundedRequests, type OutgoingRecord } from './review-processor';
+import { boundedRequests, type OutgoingRecord } from './kafka-requests';
 
 describe('boundedRequests', () => {
   const record = (key: string, bytes: number): OutgoingRecord => ({ topic: 'released', key, value: Buffer.alloc(bytes), headers: { ce_id: key } });

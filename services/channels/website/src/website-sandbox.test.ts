@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { subjectOf, type AnyHubEvent, type EventData, type EventType, type HubEvent } from '@gongkai/contracts';
+import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
+import type { Delivery } from '@gongkai/delivery';
+import { startWebsiteSandbox, type WebsiteSandbox } from '@gongkai/sandbox';
+import { createWebsiteAdapter, type WebsiteAdapter } from './website-adapter';
+import { loadWebsiteConfig, websiteSigningKey } from './website-config';
+
+// Against the CMS sandbox (tools/sandbox): what a citizen would see on the site.
+
+function hubEvent<T extends EventType>(type: T, data: EventData<T>): AnyHubEvent {
+  const subject = subjectOf(type, data);
+  const event: HubEvent<T> = {
+    id: randomUUID(),
+    source: '/test',
+    type,
+    specversion: '1.0',
+    time: new Date(),
+    subject,
+    dataschema: `urn:gongkai:avro:${type}:v1`,
+    fingerprint: '0'.repeat(64),
+    schemaVersion: 1,
+    key: subject,
+    data,
+  };
+  return event as AnyHubEvent;
+}
+
+function deliveryOf(event: AnyHubEvent, target = 'zfxxgk/zcwj'): Delivery {
+  return { channel: 'website', target, idempotencyKey: `${event.id}:${target}`, attempt: 1, action: event.type === 'publication.retracted' ? 'remove' : 'publish', event, dueOn: null };
+}
+
+async function visit(url: string): Promise<{ status: number; html: string }> {
+  const response = await fetch(url);
+  return { status: response.status, html: await response.text() };
+}
+
+let sandbox: WebsiteSandbox;
+let adapter: WebsiteAdapter;
+
+beforeEach(async () => {
+  const config = loadWebsiteConfig({});
+  sandbox = await startWebsiteSandbox({ keys: [websiteSigningKey(config)] });
+  adapter = createWebsiteAdapter(loadWebsiteConfig({ WEBSITE_CMS_URL: sandbox.url }));
+});
+afterEach(async () => {
+  await adapter.close();
+  await sandbox.close();
+});
+
+it('a published document appears on the site with its text escaped, and is gone after retraction', async () => {
+  const data = sampleEvents()['document.published'];
+  data.body = '各县（市、区）人民政府：\n<script>alert("撤回")</script>请认真贯彻执行。';
+  const published = await adapter.deliver(deliveryOf(hubEvent('document.published', data)), new AbortController().signal);
+
+  expect(published.outcome).toBe('PUBLISHED');
+  const page = await visit(published.reference!);
+  expect(page.status).toBe(200);
+  expect(page.html).toContain('聊城市人民政府办公室关于印发2025年政务公开工作要点的通知');
+  expect(page.html).toContain('&lt;script&gt;alert(&quot;撤回&quot;)&lt;/script&gt;请认真贯彻执行。');
+  expect(page.html).not.toContain('<script>');
+
+  const retracted = await adapter.deliver(deliveryOf(hubEvent('publication.retracted', sampleEvents()['publication.retracted'])), new AbortController().signal);
+  expect(retracted.outcome).toBe('RETRACTED');
+  expect((await visit(published.reference!)).status).toBe(404);
+  expect(sandbox.article(data.publicationId)).toBeUndefined();
+});
