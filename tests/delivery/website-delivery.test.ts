@@ -19,6 +19,9 @@ const FAST = {
   DELIVERY_BREAKER_VOLUME: '4',
   DELIVERY_BREAKER_WINDOW: '20s',
   DELIVERY_BREAKER_RESET: '2s',
+  // A burst of 100 calls, then 100 per second per column: the kill -9 test's load of 300 takes
+  // seconds, so the kill lands in the middle of it on any machine.
+  DELIVERY_TARGET_RATE: '100',
 };
 
 describe('website channel on the delivery engine, against the CMS sandbox', () => {

@@ -2,7 +2,14 @@ import { loadHubConfig } from './hub-config';
 
 describe('hub config', () => {
   it('defaults to a local broker on 9092 and state in .hub', () => {
-    expect(loadHubConfig({})).toEqual({ HUB_STATE_DIR: '.hub', HUB_KAFKA_PORT: 9092, HUB_GATEWAY_PORT: 50051, HUB_KAFKA_BROKERS: undefined });
+    expect(loadHubConfig({})).toEqual({
+      HUB_STATE_DIR: '.hub',
+      HUB_KAFKA_PORT: 9092,
+      HUB_GATEWAY_PORT: 50051,
+      HUB_SANDBOX_WEBSITE_PORT: 8081,
+      HUB_SANDBOX_CONTROL_PORT: 8089,
+      HUB_KAFKA_BROKERS: undefined,
+    });
   });
 
   it('names a bad port with its value', () => {

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { subjectOf, type AnyHubEvent, type EventData, type EventType, type HubEvent } from '@gongkai/contracts';
 import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
-import type { Delivery } from '@gongkai/delivery';
+import { TargetFailure, type Delivery } from '@gongkai/delivery';
 import { startWebsiteSandbox, type WebsiteSandbox } from '@gongkai/sandbox';
+import { articleIdOf } from './article-rendering';
 import { createWebsiteAdapter, type WebsiteAdapter } from './website-adapter';
 import { loadWebsiteConfig, websiteSigningKey } from './website-config';
 
@@ -63,5 +66,40 @@ it('a published document appears on the site with its text escaped, and is gone 
   const retracted = await adapter.deliver(deliveryOf(hubEvent('publication.retracted', sampleEvents()['publication.retracted'])), new AbortController().signal);
   expect(retracted.outcome).toBe('RETRACTED');
   expect((await visit(published.reference!)).status).toBe(404);
-  expect(sandbox.article(data.publicationId)).toBeUndefined();
+  expect(sandbox.article(articleIdOf(hubEvent('document.published', data), 'zfxxgk/zcwj'))).toBeUndefined();
+  expect(sandbox.tombstones().map((t) => t.articleId)).toEqual([articleIdOf(hubEvent('document.published', data), 'zfxxgk/zcwj')]);
+});
+
+it('a body tampered with on the way fails the signature: the CMS stores nothing and the failure is not retried', async () => {
+  // A proxy between the adapter and the CMS that changes one character of every body.
+  const proxy = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.from(Buffer.concat(chunks).toString('utf8').replace('通知', '通告'));
+      const headers = { ...req.headers, 'content-length': String(body.length) };
+      const upstream = request(`${sandbox.url}${req.url ?? '/'}`, { method: req.method, headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      upstream.end(body);
+    });
+  });
+  await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
+  const tampered = createWebsiteAdapter(loadWebsiteConfig({ WEBSITE_CMS_URL: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` }));
+  try {
+    const event = hubEvent('document.published', sampleEvents()['document.published']);
+    const failure = await tampered.deliver(deliveryOf(event), new AbortController().signal).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failure).toBeInstanceOf(TargetFailure);
+    expect(failure).toMatchObject({ code: 'HTTP_401', retriable: false, status: 401 });
+    expect((failure as Error).message).toContain('SIGNATURE_MISMATCH');
+    expect(sandbox.articles()).toEqual([]);
+    expect(sandbox.requests().map((r) => [r.status, r.signature])).toEqual([[401, 'SIGNATURE_MISMATCH']]);
+  } finally {
+    await tampered.close();
+    await new Promise((done) => proxy.close(done));
+  }
 });
