@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
@@ -39,6 +40,25 @@ describe('InterpretationTracker', () => {
     tracker.documentSeen(policy, '2025-09-30'); // Oct 1–8 off, Oct 9 Thu, Oct 10 Fri, Oct 11 make-up Sat
     expect(tracker.takeOverdue('2025-10-11')).toEqual([]);
     expect(tracker.takeOverdue('2025-10-12').map((m) => m.dueOn)).toEqual(['2025-10-11']);
+  });
+
+  it("keeps a batch's writes in one transaction: seen by its own reads at once, by another connection after commit", async () => {
+    const path = file();
+    const tracker = new InterpretationTracker(path, calendar, 5);
+    const reader = new Database(path, { readonly: true });
+    const known = (): string[] => reader.prepare<[], { publication_id: string }>('SELECT publication_id FROM policies ORDER BY 1').all().map((r) => r.publication_id);
+    tracker.documentSeen(policy, '2025-06-26');
+    tracker.documentSeen({ ...policy, publicationId: 'policy-2' }, '2025-06-26');
+    expect(tracker.interpretationSeen(interpretation)).toBe(true);
+    expect(known()).toEqual([]);
+    tracker.commit();
+    expect(known()).toEqual(['policy-1', 'policy-2']);
+    // A caller that never commits still has its writes on disk by the next turn of the event loop.
+    tracker.documentSeen({ ...policy, publicationId: 'policy-3' }, '2025-06-26');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(known()).toEqual(['policy-1', 'policy-2', 'policy-3']);
+    tracker.close();
+    reader.close();
   });
 
   it('makes one INTERPRETATION_MISSING alert per late policy, keyed by the policy', () => {

@@ -17,6 +17,12 @@ export interface MissingInterpretation {
  * interpretation of an unknown policy is held), which need an interpretation, by when, and
  * whether one came. The plan asks that interpretations be released together with the policy;
  * `dueWorkingDays` after the policy is the tolerance before an alert.
+ *
+ * What events teach it is written in one transaction per batch of events, not one per event:
+ * the writes stay open until {@link InterpretationTracker.commit}, which the service calls
+ * before it produces the batch's outcomes (so nothing is released that the tracker could
+ * forget), and at the latest at the end of the current turn of the event loop. Reads on this
+ * connection see the open writes.
  */
 export class InterpretationTracker {
   private readonly db: Database.Database;
@@ -25,6 +31,9 @@ export class InterpretationTracker {
   private readonly findPolicy: Database.Statement<[string], { publication_id: string }>;
   private readonly overdue: Database.Statement<[string], Record<string, string>>;
   private readonly markAlerted: Database.Statement<[string, string]>;
+  private commitScheduled = false;
+  /** The due date of the last `releasedOn` seen: a batch of documents is released on one day. */
+  private lastDue: { readonly releasedOn: string; readonly dueOn: string } | undefined;
 
   constructor(file: string, private readonly calendar: WorkingCalendar, private readonly dueWorkingDays: number) {
     this.db = new Database(file);
@@ -47,19 +56,15 @@ export class InterpretationTracker {
   /** Remember a document (every document can be the policy an interpretation names). */
   documentSeen(data: EventDataMap['document.published'], releasedOn: string): void {
     const needs = data.needsInterpretation === true;
-    this.upsertPolicy.run({
-      publicationId: data.publicationId,
-      title: data.title,
-      issuingBody: data.issuingBody.name,
-      needs: needs ? 1 : 0,
-      releasedOn,
-      dueOn: needs ? this.calendar.addWorkingDays(releasedOn, this.dueWorkingDays) : null,
-    });
+    const dueOn = needs ? this.dueOn(releasedOn) : null;
+    this.beginWrites();
+    this.upsertPolicy.run({ publicationId: data.publicationId, title: data.title, issuingBody: data.issuingBody.name, needs: needs ? 1 : 0, releasedOn, dueOn });
   }
 
   /** True when the policy an interpretation names is known; records that it has its interpretation. */
   interpretationSeen(data: EventDataMap['interpretation.published']): boolean {
     if (!this.findPolicy.get(data.policyPublicationId)) return false;
+    this.beginWrites();
     this.markInterpreted.run(data.publicationId, data.policyPublicationId);
     return true;
   }
@@ -67,7 +72,10 @@ export class InterpretationTracker {
   /** Policies whose interpretation is overdue on `today` and not alerted yet; marks them alerted. */
   takeOverdue(today: string, alertedAt = new Date().toISOString()): MissingInterpretation[] {
     const rows = this.overdue.all(today);
+    if (rows.length > 0) this.beginWrites();
     for (const r of rows) this.markAlerted.run(alertedAt, r.publication_id!);
+    // The alerts are produced next: that they were raised is on disk first.
+    this.commit();
     return rows.map((r) => ({
       policyPublicationId: r.publication_id!,
       title: r.title!,
@@ -77,8 +85,32 @@ export class InterpretationTracker {
     }));
   }
 
+  /** Makes what was written since the last commit durable; nothing to do when nothing was. */
+  commit(): void {
+    if (this.db.inTransaction) this.db.exec('COMMIT');
+  }
+
   close(): void {
+    this.commit();
     this.db.close();
+  }
+
+  /** Opens the batch's transaction on its first write. */
+  private beginWrites(): void {
+    if (this.db.inTransaction) return;
+    this.db.exec('BEGIN');
+    if (this.commitScheduled) return;
+    this.commitScheduled = true;
+    // A caller that never commits still gets its writes made durable within one turn.
+    setImmediate(() => {
+      this.commitScheduled = false;
+      if (this.db.open) this.commit();
+    }).unref();
+  }
+
+  private dueOn(releasedOn: string): string {
+    if (this.lastDue?.releasedOn !== releasedOn) this.lastDue = { releasedOn, dueOn: this.calendar.addWorkingDays(releasedOn, this.dueWorkingDays) };
+    return this.lastDue.dueOn;
   }
 }
 

@@ -168,6 +168,18 @@ describe('maskEvent', () => {
     expect(maskEvent(event, findings).data.attachments[0]!.name).toBe(`名单${MASKED_IDENTITY}0.xlsx`);
   });
 
+  it('masks a value glued to other text and written in full width in another field', () => {
+    const event = document((d) => {
+      d.body = `身份证号${IDENTITY}，邮箱zhangsan@example.cn`;
+      d.title = '名单３７０１０２２００００２２９１２３４０号';
+    });
+    const { findings } = reviewEvent(event);
+    expect(findings.map((f) => f.field)).toEqual(['document.body', 'document.body']);
+    const masked = maskEvent(event, findings);
+    expect(masked.data.title).toBe(`名单${MASKED_IDENTITY}０号`);
+    expect(masked.data.body).toBe(`身份证号${MASKED_IDENTITY}，邮箱z***@example.cn`);
+  });
+
   it('leaves markers and listed words as written, and the applicant of a request as it is', () => {
     const event = document((d) => (d.body = `【内部】${d.body}`));
     expect(maskEvent(event, reviewEvent(event).findings).data.body).toBe(event.data.body);

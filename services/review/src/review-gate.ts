@@ -15,7 +15,16 @@ import {
   type Finding as DecisionFinding,
   type FindingKind,
 } from '@gongkai/contracts';
-import { PERSONAL_DATA_DETECTORS, isPersonalDataRule, scanText, type DetectorFinding, type DetectorRule, type PersonalDataRule } from './detectors';
+import {
+  PERSONAL_DATA_DETECTORS,
+  candidateSpans,
+  findPersonalData,
+  isPersonalDataRule,
+  scanText,
+  type DetectorFinding,
+  type DetectorRule,
+  type PersonalDataRule,
+} from './detectors';
 import { foldWidth } from './detectors/text-folding';
 import type { WordLists } from './detectors/word-list';
 import { FindingMismatchError, UnsupportedEventTypeError } from './errors';
@@ -191,24 +200,31 @@ function asciiLower(text: string): string {
 
 /** Masks every occurrence of the given values in a text, in whatever form the detectors know it and literally. */
 function maskValues(text: string, values: ReadonlyMap<PersonalDataRule, ReadonlySet<string>>): string {
-  const folded = foldWidth(text);
-  const haystack = asciiLower(folded);
+  // Every hit and every occurrence of a value lies within the detector's spans: a value is all
+  // characters of its spans' alphabet (see `candidateSpans`), so only those are folded and searched.
+  const spans = candidateSpans(text);
   const ranges: { start: number; end: number; replacement: string }[] = [];
   for (const detector of PERSONAL_DATA_DETECTORS) {
     const wanted = values.get(detector.rule);
     if (!wanted || wanted.size === 0) continue;
-    for (const hit of detector.find(folded)) {
+    for (const hit of findPersonalData(detector, text, spans)) {
       const raw = text.slice(hit.start, hit.end);
       if (wanted.has(detector.canonical(raw))) ranges.push({ start: hit.start, end: hit.end, replacement: detector.maskInPlace(raw) });
     }
     // The same value glued to other characters (inside a longer digit run, a file name) is
     // not a detector hit but still the value.
+    const bounds = spans[detector.spans];
+    const haystacks: string[] = [];
+    for (let k = 0; k < bounds.length; k += 2) haystacks.push(asciiLower(foldWidth(text.slice(bounds[k], bounds[k + 1]))));
     for (const value of wanted) {
       const needle = asciiLower(value);
-      for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) {
-        const raw = text.slice(at, at + needle.length);
-        ranges.push({ start: at, end: at + needle.length, replacement: detector.maskInPlace(raw) });
-      }
+      haystacks.forEach((haystack, h) => {
+        const offset = bounds[2 * h]!;
+        for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) {
+          const raw = text.slice(offset + at, offset + at + needle.length);
+          ranges.push({ start: offset + at, end: offset + at + needle.length, replacement: detector.maskInPlace(raw) });
+        }
+      });
     }
   }
   if (ranges.length === 0) return text;

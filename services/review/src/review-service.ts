@@ -33,6 +33,11 @@ export const reviewVariables = {
   REVIEW_GRPC_PORT: env.port({ default: 50052 }),
   /** Who may call the review API: see deploy/dev/operators.yaml. */
   REVIEW_OPERATORS_FILE: env.string({ default: resolve(HERE, '../../deploy/dev/operators.yaml') }),
+  /** What one fetch of `disclosure` may bring, per partition and in all: kafkajs spends less CPU per record on fewer, larger fetches (docs/benchmarks.md). */
+  REVIEW_FETCH_PARTITION_BYTES: env.integer({ default: 4 * 1024 * 1024, min: 64 * 1024, max: 64 * 1024 * 1024 }),
+  REVIEW_FETCH_BYTES: env.integer({ default: 24 * 1024 * 1024, min: 64 * 1024, max: 256 * 1024 * 1024 }),
+  /** Partitions of `disclosure` reviewed at once (each in order): one waits on Kafka while another is reviewed. */
+  REVIEW_PARTITIONS_CONCURRENTLY: env.integer({ default: 3, min: 1, max: 64 }),
 };
 
 export function loadReviewConfig(environment: NodeJS.ProcessEnv = process.env) {
@@ -107,11 +112,13 @@ export async function startReview(
     operators,
     processor,
   });
-  const consumer = kafka.consumer({ groupId: config.REVIEW_GROUP_ID });
+  const consumer = kafka.consumer({ groupId: config.REVIEW_GROUP_ID, maxBytesPerPartition: config.REVIEW_FETCH_PARTITION_BYTES, maxBytes: config.REVIEW_FETCH_BYTES });
   await consumer.connect();
   await consumer.subscribe({ topic: TOPICS.disclosure, fromBeginning: true });
 
   const send = async (records: readonly OutgoingRecord[]): Promise<void> => {
+    // What the batch taught the tracker (one SQLite transaction) is on disk before its outcomes are in Kafka.
+    interpretations.commit();
     if (records.length === 0) return;
     for (const request of boundedRequests(records)) await producer.sendBatch({ acks: -1, topicMessages: topicMessagesOf(request) });
     api.desk.noteWritten(records);
@@ -145,9 +152,9 @@ export async function startReview(
   // is its last offset resolved (at-least-once: a crash before that reviews the batch again).
   // Partitions that move here may carry holds another instance wrote and this one has not
   // read back yet: the first batch after a (re)join brings the read model up to date first.
-  let joined = true;
+  let caughtUp: Promise<void> | null = null;
   consumer.on(consumer.events.GROUP_JOIN, () => {
-    joined = true;
+    caughtUp = null;
   });
   // kafkajs restarts the consumer after a retriable error; after any other it stays stopped,
   // and a review service that consumes nothing must not look alive.
@@ -157,13 +164,16 @@ export async function startReview(
     options.onFatal?.(payload.error);
   });
   await consumer.run({
+    partitionsConsumedConcurrently: config.REVIEW_PARTITIONS_CONCURRENTLY,
     eachBatchAutoResolve: false,
     eachBatch: async (payload) => {
       const { batch } = payload;
-      if (joined) {
-        joined = false;
-        await api.desk.catchUp();
-      }
+      // Every partition's batch waits for the one catch-up after a (re)join.
+      caughtUp ??= api.desk.catchUp().catch((err: unknown) => {
+        caughtUp = null;
+        throw err;
+      });
+      await caughtUp;
       const out: OutgoingRecord[] = [];
       // Publications with a hold among `out`, not yet written nor noted in the read model.
       const heldUnsent = new Set<string>();

@@ -34,6 +34,10 @@ const WHOLE_LINE = new RegExp(String.raw`^[ \t]*(${MARKER_SEQUENCE})[ \t\r]*$`, 
 const AT_HEAD = new RegExp(String.raw`^\s*(${MARKER_SEQUENCE})(?=[\s:：\-_—.．]|$)`);
 
 const ANY_MARKER_CHARACTER = /[密内敏注]/;
+/** The first character of every marker word: where a marker at the head of a text starts. */
+const MARKER_WORD_STARTS = new Set(MARKER_WORDS.map((w) => w.charAt(0)));
+const NOT_SPACE = /\S/;
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/g;
 
 /** Every classification or restriction marker in a text; the excerpt is the marker as written (it is not personal). */
 export function detectClassificationMarkers(text: string): DetectorFinding[] {
@@ -45,8 +49,41 @@ export function findClassificationMarkers(folded: string, text: string): Detecto
   // Every marker word has one of these characters; most short fields have none.
   if (!ANY_MARKER_CHARACTER.test(folded)) return [];
   const candidates: DetectorFinding[] = [];
+  collectCandidates(folded, text, 0, candidates);
+  addHead(folded, text, candidates);
+  return dropOverlaps(candidates);
+}
+
+/**
+ * The same as {@link findClassificationMarkers} over `text`, looking only at `lines` (flat
+ * `[start, end, …]`, the lines holding a marker character: see `candidateSpans`) and at the
+ * head of the text. Every pattern but the head's stays within a line, so this finds exactly
+ * what the whole-text scan finds.
+ */
+export function findClassificationMarkersInLines(text: string, lines: readonly number[]): DetectorFinding[] {
+  if (lines.length === 0) return [];
+  const candidates: DetectorFinding[] = [];
+  for (let k = 0; k < lines.length; k += 2) {
+    const start = lines[k]!;
+    const line = text.slice(start, lines[k + 1]);
+    collectCandidates(foldWidth(line), line, start, candidates);
+  }
+  // The head pattern may cross blank lines before the first line with text, and looks one
+  // character past its markers (a line terminator at most), so it reads up to there.
+  // Folding keeps whether a character is a space, and no marker word starts with a full-width form.
+  const first = text.search(NOT_SPACE);
+  if (first >= 0 && MARKER_WORD_STARTS.has(text.charAt(first))) {
+    LINE_TERMINATOR.lastIndex = first;
+    const end = LINE_TERMINATOR.exec(text);
+    addHead(foldWidth(end ? text.slice(0, end.index + 1) : text), text, candidates);
+  }
+  return dropOverlaps(candidates);
+}
+
+/** Candidates of the patterns that stay within a line, in `folded` (a text or a line of one, starting at `offset`). */
+function collectCandidates(folded: string, text: string, offset: number, candidates: DetectorFinding[]): void {
   const add = (start: number, length: number): void => {
-    candidates.push({ rule: 'classification-marker', start, end: start + length, excerpt: text.slice(start, start + length) });
+    candidates.push({ rule: 'classification-marker', start: offset + start, end: offset + start + length, excerpt: text.slice(start, start + length) });
   };
   for (const pattern of [STARRED, LABELLED, BRACKETED]) {
     for (const match of folded.matchAll(pattern)) add(match.index, match[0].length);
@@ -56,9 +93,14 @@ export function findClassificationMarkers(folded: string, text: string): Detecto
     const markers = match[1]!;
     add(match.index + match[0].trimEnd().length - markers.length, markers.length);
   }
+}
+
+/** The candidate at the head of `text`, if any; `folded` is the text, or its start up to a line terminator, folded. */
+function addHead(folded: string, text: string, candidates: DetectorFinding[]): void {
   const head = AT_HEAD.exec(folded);
-  if (head) add(head.index + head[0].length - head[1]!.length, head[1]!.length);
-  return dropOverlaps(candidates);
+  if (!head) return;
+  const start = head.index + head[0].length - head[1]!.length;
+  candidates.push({ rule: 'classification-marker', start, end: start + head[1]!.length, excerpt: text.slice(start, start + head[1]!.length) });
 }
 
 /** One finding per stretch of text: where candidates overlap, the earliest, then the longest, stays. */

@@ -12,4 +12,5 @@ export { detectBankCardNumbers, isBankCardNumber, maskBankCardNumber, maskBankCa
 export { detectEmailAddresses, maskEmailAddress } from './email-address';
 export { GLOBAL_WORD_LIST, WordLists, type WordListConfig } from './word-list';
 export { foldWidth } from './text-folding';
-export { detectPersonalData, PERSONAL_DATA_DETECTORS, scanText, type PersonalDataDetector, type ScanOptions } from './scan-text';
+export { detectPersonalData, findPersonalData, PERSONAL_DATA_DETECTORS, scanText, type PersonalDataDetector, type ScanOptions } from './scan-text';
+export { candidateSpans, MIN_NUMBER_DIGITS, type CandidateSpans } from './candidate-spans';

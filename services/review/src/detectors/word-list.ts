@@ -41,6 +41,12 @@ export class WordLists {
     }
   }
 
+  /** Whether there is any word to look for in a text of this issuing body. */
+  hasWords(issuingBody?: string | null): boolean {
+    if (this.global.pattern) return true;
+    return issuingBody ? this.byIssuingBody.get(issuingBody)?.pattern !== undefined : false;
+  }
+
   /** Every word of the global list, and of the issuing body's list when it has one, in a text. */
   detect(text: string, issuingBody?: string | null): DetectorFinding[] {
     return this.find(foldWidth(text), text, issuingBody);
