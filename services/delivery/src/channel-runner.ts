@@ -163,6 +163,7 @@ export async function runChannel(adapter: ChannelAdapter, config: DeliveryConfig
   await retries.subscribe({ topics: retryTopics, fromBeginning: true });
 
   await released.run({
+    partitionsConsumedConcurrently: config.DELIVERY_PARTITIONS_CONCURRENTLY,
     eachBatchAutoResolve: false,
     eachBatch: async (payload) => {
       const { batch } = payload;
@@ -187,6 +188,7 @@ export async function runChannel(adapter: ChannelAdapter, config: DeliveryConfig
   });
 
   await retries.run({
+    partitionsConsumedConcurrently: config.DELIVERY_PARTITIONS_CONCURRENTLY,
     eachBatchAutoResolve: false,
     eachBatch: async (payload) => {
       const { batch } = payload;

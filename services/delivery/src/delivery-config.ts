@@ -9,6 +9,8 @@ export const deliveryVariables = {
   DELIVERY_GROUP_PREFIX: env.string({ default: 'delivery' }),
   /** Deliveries in flight at once (of different publications; one publication's go one at a time). */
   DELIVERY_CONCURRENCY: env.integer({ default: 64, min: 1, max: 1024 }),
+  /** Partitions consumed at once, each in order (deliveries of one publication always share a partition). */
+  DELIVERY_PARTITIONS_CONCURRENTLY: env.integer({ default: 3, min: 1, max: 64 }),
   /** Bound on one call to a target. */
   DELIVERY_ATTEMPT_TIMEOUT: env.duration({ default: 15_000 }),
   /** Attempts in all before a delivery is dead-lettered. */
