@@ -164,6 +164,9 @@ export async function runChannel(adapter: ChannelAdapter, config: DeliveryConfig
 
   await released.run({
     partitionsConsumedConcurrently: config.DELIVERY_PARTITIONS_CONCURRENTLY,
+    // Resolved offsets are committed once a second, not after every batch: a crash redoes at
+    // most that second's deliveries, which the confirmations and idempotency keys make harmless.
+    autoCommitInterval: 1000,
     eachBatchAutoResolve: false,
     eachBatch: async (payload) => {
       const { batch } = payload;
@@ -189,6 +192,9 @@ export async function runChannel(adapter: ChannelAdapter, config: DeliveryConfig
 
   await retries.run({
     partitionsConsumedConcurrently: config.DELIVERY_PARTITIONS_CONCURRENTLY,
+    // Resolved offsets are committed once a second, not after every batch: a crash redoes at
+    // most that second's deliveries, which the confirmations and idempotency keys make harmless.
+    autoCommitInterval: 1000,
     eachBatchAutoResolve: false,
     eachBatch: async (payload) => {
       const { batch } = payload;

@@ -108,7 +108,10 @@ export class DeliveryEngine {
     const startedAt = this.now();
     const attemptedAt = new Date(startedAt);
     const idempotencyKey = idempotencyKeyOf(task);
-    const log = this.options.logger.child({ publicationId: task.event.subject, eventId: task.event.id, channel, target: task.target, attempt: task.attempt });
+    // A child logger per delivery costs more than the delivery's own bookkeeping: made only when a line is written.
+    let child: Logger | undefined;
+    const log = (): Logger => (child ??= this.options.logger.child({ publicationId: task.event.subject, eventId: task.event.id, channel, target: task.target, attempt: task.attempt }));
+    const debug = this.options.logger.isLevelEnabled('debug');
     const standing = state.claim({
       idempotencyKey,
       publication: task.event.subject,
@@ -120,7 +123,7 @@ export class DeliveryEngine {
     if (standing.kind === 'confirmed') {
       // Redelivered after the target confirmed it: not sent again; its outcome is said again.
       const { confirmed } = standing;
-      log.debug({ outcome: confirmed.outcome }, 'already confirmed by the target; not sent again');
+      if (debug) log().debug({ outcome: confirmed.outcome }, 'already confirmed by the target; not sent again');
       return [outcomeRecord(task, { attempt: confirmed.attempt, outcome: confirmed.outcome, attemptedAt, latencyMs: null, nextAttemptAt: null, channelReference: confirmed.reference, error: null })];
     }
     if (standing.kind === 'superseded') {
@@ -130,7 +133,7 @@ export class DeliveryEngine {
         code === 'CANCELLED_BY_RETRACTION'
           ? `the publication was retracted (event ${by.eventId}) after this event; it is not sent`
           : `a later event of the publication (${by.eventId}, ${by.eventType}) is delivered or pending at this target; this one is not sent`;
-      log.info({ by: by.eventId }, 'superseded; not sent');
+      log().info({ by: by.eventId }, 'superseded; not sent');
       return [outcomeRecord(task, { outcome: 'SKIPPED', attemptedAt, latencyMs: null, nextAttemptAt: null, channelReference: null, error: { code, message } })];
     }
 
@@ -143,7 +146,7 @@ export class DeliveryEngine {
     }
     const latencyMs = this.now() - startedAt;
     if (result.outcome !== 'SKIPPED') state.confirm({ idempotencyKey, outcome: result.outcome, reference: result.reference, attempt: task.attempt }, this.now());
-    log.debug({ outcome: result.outcome, latencyMs }, 'delivered');
+    if (debug) log().debug({ outcome: result.outcome, latencyMs }, 'delivered');
     return [
       outcomeRecord(task, {
         outcome: result.outcome,
@@ -170,7 +173,7 @@ export class DeliveryEngine {
     }
   }
 
-  private failed(task: DeliveryTask, err: unknown, attemptedAt: Date, latencyMs: number | null, log: Logger): OutgoingRecord[] {
+  private failed(task: DeliveryTask, err: unknown, attemptedAt: Date, latencyMs: number | null, log: () => Logger): OutgoingRecord[] {
     const { channel, policy } = this.options;
     const failure =
       err instanceof TargetFailure
@@ -183,13 +186,13 @@ export class DeliveryEngine {
     const decision = policy.afterFailure(task.attempt, failure, this.now());
     if (decision.action === 'retry') {
       const nextAttemptAt = new Date(decision.notBefore);
-      log.warn({ code: failure.code, nextAttemptAt, tier: decision.tier }, 'delivery failed; retrying later');
+      log().warn({ code: failure.code, nextAttemptAt, tier: decision.tier }, 'delivery failed; retrying later');
       return [
         outcomeRecord(task, { outcome: 'RETRYING', attemptedAt, latencyMs, nextAttemptAt, channelReference: null, error }),
         retryRecord(task, retryTopic(channel, decision.tier), error, attemptedAt, nextAttemptAt),
       ];
     }
-    log.error({ code: failure.code, reason: decision.reason, err: failure.code === 'ADAPTER_ERROR' ? err : undefined }, 'delivery failed for good; dead-lettered');
+    log().error({ code: failure.code, reason: decision.reason, err: failure.code === 'ADAPTER_ERROR' ? err : undefined }, 'delivery failed for good; dead-lettered');
     return [
       outcomeRecord(task, { outcome: 'DEAD_LETTERED', attemptedAt, latencyMs, nextAttemptAt: null, channelReference: null, error }),
       deadLetterRecord(task, deadLetterTopic(channel), error, attemptedAt),

@@ -165,6 +165,9 @@ export async function startReview(
   });
   await consumer.run({
     partitionsConsumedConcurrently: config.REVIEW_PARTITIONS_CONCURRENTLY,
+    // Resolved offsets are committed once a second rather than after every batch (a crash
+    // reviews that second again; its outcomes carry the same event ids).
+    autoCommitInterval: 1000,
     eachBatchAutoResolve: false,
     eachBatch: async (payload) => {
       const { batch } = payload;
