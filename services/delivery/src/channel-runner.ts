@@ -41,6 +41,7 @@ export async function runChannel(adapter: ChannelAdapter, config: DeliveryConfig
   });
   const guard = new TargetGuard(channel, {
     ratePerSecond: config.DELIVERY_TARGET_RATE,
+    ratesPerTarget: config.DELIVERY_TARGET_RATES,
     windowMs: config.DELIVERY_BREAKER_WINDOW,
     volumeThreshold: config.DELIVERY_BREAKER_VOLUME,
     resetTimeoutMs: config.DELIVERY_BREAKER_RESET,

@@ -60,6 +60,20 @@ describe('TargetGuard', () => {
     expect(guard.isOpen('a')).toBe(false);
   });
 
+  it('gives a target its own rate where one is set', async () => {
+    const mixed = new TargetGuard('newmedia', { ratePerSecond: 1000, ratesPerTarget: new Map([['weibo/lcfb', 5]]) });
+    try {
+      const started = Date.now();
+      await Promise.all(Array.from({ length: 50 }, () => mixed.run('wechat/lcfb', () => Promise.resolve())));
+      const fast = Date.now() - started;
+      await Promise.all(Array.from({ length: 7 }, () => mixed.run('weibo/lcfb', () => Promise.resolve())));
+      // A burst of 5 passes at once; the other 2 wait for tokens at 5 per second (≥ 400 ms in all).
+      expect(Date.now() - started - fast).toBeGreaterThanOrEqual(350);
+    } finally {
+      mixed.close();
+    }
+  });
+
   it('spaces calls to one target at its rate', async () => {
     const slow = new TargetGuard('website', { ratePerSecond: 20 });
     try {

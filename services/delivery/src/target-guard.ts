@@ -5,6 +5,8 @@ import { TargetFailure } from './errors';
 export interface TargetGuardOptions {
   /** Calls per second each target takes at most (a token bucket with a burst of one second's worth). */
   readonly ratePerSecond: number;
+  /** Targets with a rate of their own (a new-media account's platform limit, a slow CMS). */
+  readonly ratesPerTarget: ReadonlyMap<string, number>;
   /** The breaker opens when at least this share of calls in the window failed retriably … */
   readonly errorThresholdPercentage: number;
   /** … and the window held at least this many calls. */
@@ -17,6 +19,7 @@ export interface TargetGuardOptions {
 
 export const DEFAULT_TARGET_GUARD: TargetGuardOptions = Object.freeze({
   ratePerSecond: 200,
+  ratesPerTarget: new Map<string, number>(),
   errorThresholdPercentage: 50,
   volumeThreshold: 5,
   windowMs: 30_000,
@@ -116,7 +119,7 @@ export class TargetGuard extends EventEmitter<{ breaker: [BreakerEvent] }> {
   private bucketOf(target: string): TokenBucket {
     let bucket = this.buckets.get(target);
     if (!bucket) {
-      bucket = new TokenBucket(this.options.ratePerSecond);
+      bucket = new TokenBucket(this.options.ratesPerTarget.get(target) ?? this.options.ratePerSecond);
       this.buckets.set(target, bucket);
     }
     return bucket;
