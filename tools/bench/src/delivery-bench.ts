@@ -20,8 +20,8 @@
  *
  *   npm run bench:delivery -w @gongkai/bench
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import type { KafkaMessage } from 'kafkajs';
@@ -31,10 +31,11 @@ import { KAFKA_VERSION, LocalKafka, freePort } from '@gongkai/local-kafka';
 import { loadRouting, planRoute } from '@gongkai/review';
 import { createKafka, createLogger, type KafkaClients } from '@gongkai/runtime';
 import { eventId, publicationId } from './bench-events';
-import { killAllChildrenNow, startNodeChild, stopAllChildren, type NodeChild } from './child-process';
+import { startNodeChild, stopAllChildren, type NodeChild } from './child-process';
 import { loadDeliveryBenchConfig, type DeliveryBenchConfig } from './delivery-bench-config';
 import { atMost, formatCount, formatMs, formatTable, percentile, summarize, type CellSummary } from './latency-summary';
 import { openLoop, type OpenLoopResult } from './open-loop';
+import { runBench } from './bench-run';
 import { CpuMeter } from './process-cpu';
 import { createTime, recordsByKey } from './record-times';
 
@@ -660,40 +661,4 @@ async function untilPipelineDelivers(
   }
 }
 
-function run(): void {
-  let config: DeliveryBenchConfig;
-  try {
-    config = loadDeliveryBenchConfig();
-  } catch (err) {
-    process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(2);
-  }
-  const work = mkdtempSync(join(tmpdir(), 'gongkai-delivery-bench-'));
-  let abort: (reason: Error) => void = () => undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    abort = reject;
-  });
-  aborted.catch(() => undefined);
-  const timer = setTimeout(() => abort(new Error(`the run took longer than BENCH_TIMEOUT (${config.BENCH_TIMEOUT} ms)`)), config.BENCH_TIMEOUT);
-  const onSignal = (signal: NodeJS.Signals): void => abort(new Error(`stopped by ${signal}`));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  process.once('exit', killAllChildrenNow);
-
-  main(config, work, aborted).then(
-    () => finish(0),
-    (err: unknown) => {
-      process.stderr.write(`bench: failed: ${err instanceof Error ? err.message : String(err)}\n  logs: ${work}\n`);
-      finish(1);
-    },
-  );
-
-  function finish(code: number): void {
-    clearTimeout(timer);
-    // Keep the logs of a failed run; a good run leaves nothing behind.
-    if (code === 0) rmSync(work, { recursive: true, force: true });
-    process.exit(code);
-  }
-}
-
-run();
+runBench('delivery-bench', loadDeliveryBenchConfig, main);

@@ -13,8 +13,8 @@
  * Everything listens on 127.0.0.1 only, the run is bounded by BENCH_TIMEOUT, and every child
  * process is stopped at the end, on error and on Ctrl-C. Settings: see bench-config.ts.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { loadIngestService, type ingestApi } from '@gongkai/contracts';
@@ -23,9 +23,10 @@ import { createKafka, createLogger, ensureTopics } from '@gongkai/runtime';
 import type { Message, Producer } from 'kafkajs';
 import { loadBenchConfig, type BenchConfig } from './bench-config';
 import { encodedEvent, publishRequest, sizedDocument, type SizedDocument } from './bench-events';
-import { killAllChildrenNow, startNodeChild, stopAllChildren } from './child-process';
+import { startNodeChild, stopAllChildren } from './child-process';
 import { atLeast, atMost, formatCount, formatMs, formatRatio, formatTable, type GoalCheck } from './latency-summary';
 import { closedLoop, type LoopOptions, type LoopResult } from './load-loop';
+import { runBench } from './bench-run';
 import { CpuMeter, childPids } from './process-cpu';
 
 // kafkajs warns once per process that v2 changed its default partitioner; both sides use that default.
@@ -302,40 +303,4 @@ async function untilGatewayPublishes(client: IngestClient, metadata: Metadata, d
   throw new Error(`the gateway did not accept an event within ${timeoutMs} ms (last: ${String((last as Error | undefined)?.message ?? last)}); see ${logFile}`);
 }
 
-function run(): void {
-  let config: BenchConfig;
-  try {
-    config = loadBenchConfig();
-  } catch (err) {
-    process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(2);
-  }
-  const work = mkdtempSync(join(tmpdir(), 'gongkai-bench-'));
-  let abort: (reason: Error) => void = () => undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    abort = reject;
-  });
-  aborted.catch(() => undefined);
-  const timer = setTimeout(() => abort(new Error(`the run took longer than BENCH_TIMEOUT (${config.BENCH_TIMEOUT} ms)`)), config.BENCH_TIMEOUT);
-  const onSignal = (signal: NodeJS.Signals): void => abort(new Error(`stopped by ${signal}`));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  process.once('exit', killAllChildrenNow);
-
-  main(config, work, aborted).then(
-    () => finish(0),
-    (err: unknown) => {
-      process.stderr.write(`bench: failed: ${err instanceof Error ? err.message : String(err)}\n  logs: ${work}\n`);
-      finish(1);
-    },
-  );
-
-  function finish(code: number): void {
-    clearTimeout(timer);
-    // Keep the logs of a failed run; a good run leaves nothing behind.
-    if (code === 0) rmSync(work, { recursive: true, force: true });
-    process.exit(code);
-  }
-}
-
-run();
+runBench('bench', loadBenchConfig, main);

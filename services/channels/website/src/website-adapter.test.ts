@@ -1,10 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { subjectOf, verifySignature, type AnyHubEvent, type EventData, type EventType, type HubEvent, type SigningKey } from '@gongkai/contracts';
+import { verifySignature, type AnyHubEvent, type EventData, type SigningKey } from '@gongkai/contracts';
 import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
-import { TargetFailure, createTargetAgent, type Delivery, type DeliveryResult } from '@gongkai/delivery';
+import { TargetFailure, createTargetAgent, type DeliveryResult } from '@gongkai/delivery';
 import { WebsiteColumnsError } from './errors';
+import { deliveryOf, hubEvent } from './testing/deliveries';
 import { createWebsiteAdapter, WebsiteAdapter } from './website-adapter';
 import { parseWebsiteColumns } from './website-columns';
 import { loadWebsiteConfig } from './website-config';
@@ -109,28 +110,6 @@ class FakeCms {
     if (!this.articles.delete(articleId)) return [404, { code: 'NOT_FOUND' }];
     return [200, { articleId, removed: true }];
   }
-}
-
-function hubEvent<T extends EventType>(type: T, data: EventData<T>): AnyHubEvent {
-  const subject = subjectOf(type, data);
-  const event: HubEvent<T> = {
-    id: randomUUID(),
-    source: '/test',
-    type,
-    specversion: '1.0',
-    time: new Date('2025-06-27T01:30:00Z'),
-    subject,
-    dataschema: `urn:gongkai:avro:${type}:v1`,
-    fingerprint: '0'.repeat(64),
-    schemaVersion: 1,
-    key: subject,
-    data,
-  };
-  return event as AnyHubEvent;
-}
-
-function deliveryOf(event: AnyHubEvent, target = 'zfxxgk/zcwj'): Delivery {
-  return { channel: 'website', target, idempotencyKey: `${event.id}:${target}`, attempt: 1, action: event.type === 'publication.retracted' ? 'remove' : 'publish', event, dueOn: null };
 }
 
 function documentEvent(change: (data: EventData<'document.published'>) => void = () => undefined): AnyHubEvent {

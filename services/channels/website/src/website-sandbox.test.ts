@@ -1,37 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { subjectOf, type AnyHubEvent, type EventData, type EventType, type HubEvent } from '@gongkai/contracts';
 import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
-import { TargetFailure, type Delivery } from '@gongkai/delivery';
+import { TargetFailure } from '@gongkai/delivery';
 import { startWebsiteSandbox, type WebsiteSandbox } from '@gongkai/sandbox';
 import { articleIdOf } from './article-rendering';
+import { deliveryOf, hubEvent } from './testing/deliveries';
 import { createWebsiteAdapter, type WebsiteAdapter } from './website-adapter';
 import { loadWebsiteConfig, websiteSigningKey } from './website-config';
 
 // Against the CMS sandbox (tools/sandbox): what a citizen would see on the site.
-
-function hubEvent<T extends EventType>(type: T, data: EventData<T>): AnyHubEvent {
-  const subject = subjectOf(type, data);
-  const event: HubEvent<T> = {
-    id: randomUUID(),
-    source: '/test',
-    type,
-    specversion: '1.0',
-    time: new Date(),
-    subject,
-    dataschema: `urn:gongkai:avro:${type}:v1`,
-    fingerprint: '0'.repeat(64),
-    schemaVersion: 1,
-    key: subject,
-    data,
-  };
-  return event as AnyHubEvent;
-}
-
-function deliveryOf(event: AnyHubEvent, target = 'zfxxgk/zcwj'): Delivery {
-  return { channel: 'website', target, idempotencyKey: `${event.id}:${target}`, attempt: 1, action: event.type === 'publication.retracted' ? 'remove' : 'publish', event, dueOn: null };
-}
 
 async function visit(url: string): Promise<{ status: number; html: string }> {
   const response = await fetch(url);
