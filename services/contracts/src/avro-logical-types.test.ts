@@ -19,6 +19,30 @@ describe('Avro logical types', () => {
     expect(isoDateToEpochDays('2025-06-26T00:00:00Z')).toBeUndefined();
   });
 
+  it('agrees with the JavaScript Date on every day from 1600 to 2400, and on every near miss of a date', () => {
+    const reference = (days: number): string => new Date(days * 86_400_000).toISOString().slice(0, 10);
+    for (let days = -135_140; days <= 157_054; days++) {
+      const iso = reference(days);
+      if (epochDaysToIsoDate(days) !== iso || isoDateToEpochDays(iso) !== days) throw new Error(`${days} ↔ ${iso}`);
+    }
+    for (const [y, m, d] of [[2025, 2, 29], [2024, 2, 30], [1900, 2, 29], [2000, 2, 30], [2025, 4, 31], [2025, 0, 1], [2025, 1, 0], [2025, 1, 32]]) {
+      const iso = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+      expect([iso, isoDateToEpochDays(iso)]).toEqual([iso, undefined]);
+    }
+    expect(isoDateToEpochDays('2000-02-29')).toBe(11_016);
+    for (const bad of ['2025-06-2a', '2025/06/26', '+02025-06-26', ' 2025-06-26', '2025-06-26 ', '２０２５-06-26', '']) {
+      expect([bad, isoDateToEpochDays(bad)]).toEqual([bad, undefined]);
+    }
+  });
+
+  it('reads the years 0000 to 0099 as those years, and writes years beyond 9999 as toISOString does', () => {
+    expect(isoDateToEpochDays('0000-01-01')).toBe(-719_528);
+    expect(epochDaysToIsoDate(-719_528)).toBe('0000-01-01');
+    expect(epochDaysToIsoDate(isoDateToEpochDays('0050-03-01')!)).toBe('0050-03-01');
+    expect(epochDaysToIsoDate(2_932_897)).toBe('+010000-01-01');
+    expect(epochDaysToIsoDate(-719_529)).toBe('-000001-12-31');
+  });
+
   it('encodes timestamps as epoch milliseconds and dates as epoch days, as the Avro specification says', () => {
     const type = parseSchema({
       type: 'record',

@@ -8,6 +8,7 @@
  * hex. The decoder trusts the fingerprint, because it is what the bytes were written with.
  */
 import { randomUUID } from 'node:crypto';
+import type { Type } from 'avsc';
 import {
   InvalidEnvelopeError,
   InvalidEventDataError,
@@ -136,6 +137,25 @@ export interface EncodeOptions {
   readonly schemaVersion?: number;
 }
 
+/**
+ * `type.toBuffer(data)`, without its double work: avsc encodes into a fixed 1 KiB scratch
+ * buffer and, when the value does not fit (every document does not), encodes it all again into
+ * a buffer of the right size. This keeps one scratch buffer that grows to the largest value
+ * seen, so each value is encoded once and copied out.
+ */
+export function avroBytes(type: Type, data: unknown): Buffer {
+  let end = type.encode(data, scratch, 0);
+  if (end < 0) {
+    scratch = Buffer.allocUnsafeSlow(Math.max(scratch.length * 2, scratch.length - end));
+    end = type.encode(data, scratch, 0);
+  }
+  const out = Buffer.allocUnsafe(end);
+  scratch.copy(out, 0, 0, end);
+  return out;
+}
+
+let scratch = Buffer.allocUnsafeSlow(64 * 1024);
+
 const TRACEPARENT = /^[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
@@ -163,7 +183,7 @@ export class EventCodec {
     // Encode first; only data that does not fit pays for the walk that names the fields.
     let value: Buffer;
     try {
-      value = writer.type.toBuffer(data);
+      value = avroBytes(writer.type, data);
     } catch {
       value = Buffer.alloc(0);
     }

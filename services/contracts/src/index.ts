@@ -30,6 +30,7 @@ export {
   CLOUDEVENTS_SPEC_VERSION,
   EVENT_HEADERS,
   EventCodec,
+  avroBytes,
   HUB_HEADERS,
   decodeEvent,
   encodeEvent,

@@ -31,36 +31,77 @@ export type PublishOneofField = keyof typeof PUBLISH_ONEOF_TYPES;
  * options (longs and enums as strings, Timestamps as `{ seconds, nanos }`).
  */
 export function eventDataFromProto<T extends EventType>(type: T, message: unknown, registry: SchemaRegistry = getDefaultRegistry()): EventData<T> {
-  return fromProto(registry.latest(type).type, message) as EventData<T>;
+  return mapperOf(registry.latest(type).type)(message) as EventData<T>;
 }
 
-function fromProto(type: Type, value: unknown): unknown {
+type Mapper = (value: unknown) => unknown;
+
+/**
+ * One mapper per Avro type, built on first use: every call walks the same schema, and asking
+ * avsc what each field's type is, call after call, cost more than the mapping itself.
+ */
+const mappers = new WeakMap<Type, Mapper>();
+
+function mapperOf(type: Type): Mapper {
+  let mapper = mappers.get(type);
+  if (!mapper) {
+    mapper = buildMapper(type);
+    mappers.set(type, mapper);
+  }
+  return mapper;
+}
+
+const identity: Mapper = (value) => value;
+
+function buildMapper(type: Type): Mapper {
   if (Type.isType(type, 'record')) {
-    if (value === null || value === undefined || typeof value !== 'object') return value ?? null;
-    const source = value as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
-    for (const field of (type as RecordLike).fields) out[field.name] = fromProto(field.type, source[field.name]);
-    return out;
+    // Field mappers are looked up on first call, so a record that contains itself still works.
+    const fields = (type as RecordLike).fields;
+    let mapped: [string, Mapper][] | undefined;
+    return (value) => {
+      if (value === null || value === undefined || typeof value !== 'object') return value ?? null;
+      mapped ??= fields.map((field) => [field.name, mapperOf(field.type)]);
+      const source = value as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const [name, map] of mapped) out[name] = map(source[name]);
+      return out;
+    };
   }
   if (Type.isType(type, 'union')) {
-    if (value === undefined || value === null) return null;
     const branch = (type as unknown as UnionLike).types.find((t) => t.typeName !== 'null');
-    return branch ? fromProto(branch, value) : null;
+    if (!branch) return () => null;
+    return (value) => (value === undefined || value === null ? null : mapperOf(branch)(value));
   }
   if (Type.isType(type, 'array')) {
-    return Array.isArray(value) ? value.map((item) => fromProto((type as ArrayLike).itemsType, item)) : (value ?? []);
+    const itemsType = (type as ArrayLike).itemsType;
+    return (value) => {
+      if (!Array.isArray(value)) return value ?? [];
+      const map = mapperOf(itemsType);
+      return value.map((item) => map(item));
+    };
   }
   if (Type.isType(type, 'enum')) {
-    return typeof value === 'string' ? enumSymbol((type as EnumLike).symbols, value) : value;
+    const symbols = (type as EnumLike).symbols;
+    const known = new Map<string, string>();
+    return (value) => {
+      if (typeof value !== 'string') return value;
+      let symbol = known.get(value);
+      if (symbol === undefined) {
+        symbol = enumSymbol(symbols, value);
+        // proto-loader only yields the enum's own names, but a hostile number must not grow this.
+        if (known.size < 1024) known.set(value, symbol);
+      }
+      return symbol;
+    };
   }
   if (Type.isType(type, 'logical')) {
-    if (type.typeName === 'logical:timestamp-millis') return timestampToDate(value);
-    return value; // `date` travels as 'YYYY-MM-DD' in both
+    // `date` travels as 'YYYY-MM-DD' in both
+    return type.typeName === 'logical:timestamp-millis' ? timestampToDate : identity;
   }
   if (Type.isType(type, 'long', 'int')) {
-    return typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+    return (value) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
   }
-  return value;
+  return identity;
 }
 
 /** `IMPORTANCE_IMPORTANT` → `IMPORTANT`; `*_UNSPECIFIED` → `UNKNOWN` (the schemas' default). */

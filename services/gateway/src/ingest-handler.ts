@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   EVENT_FIELD_NAMES,
   InvalidEventDataError,
+  avroBytes,
   PUBLISH_ONEOF_TYPES,
   TOPICS,
   encodeEvent,
@@ -223,7 +224,7 @@ export function payloadHash(type: string, avroValue: Buffer): string {
 /** The digest of data that may not even fit the schema (then it matches nothing accepted). */
 function payloadHashOrNone(type: EventType, data: unknown): string {
   try {
-    return payloadHash(type, getDefaultRegistry().latest(type).type.toBuffer(data));
+    return payloadHash(type, avroBytes(getDefaultRegistry().latest(type).type, data));
   } catch {
     return 'unencodable';
   }

@@ -15,4 +15,15 @@ describe('SeenFilter', () => {
     for (let i = 0; i < 10_000; i++) if (filter.mightContain(`b\u0000${i}`)) falsePositives++;
     expect(falsePositives).toBeLessThan(300);
   });
+
+  it('keeps about 1% false positives for ids that differ only in their last digits, and for long ids', () => {
+    const filter = new SeenFilter(100_000);
+    for (let i = 0; i < 100_000; i++) filter.add(`docs\u0000bench-x-${String(i).padStart(9, '0')}`);
+    let sequential = 0;
+    let long = 0;
+    for (let i = 100_000; i < 200_000; i++) if (filter.mightContain(`docs\u0000bench-x-${String(i).padStart(9, '0')}`)) sequential++;
+    for (let i = 0; i < 10_000; i++) if (filter.mightContain(`procurement\u0000${'公开'.repeat(40)}-${i}`)) long++;
+    expect(sequential).toBeLessThan(2_000);
+    expect(long).toBeLessThan(200);
+  });
 });
