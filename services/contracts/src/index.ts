@@ -5,6 +5,7 @@
  * the domain rules their input must follow.
  */
 export * from './errors';
+export { withFastUtf8 } from './fast-utf8';
 export * from './events';
 export { epochDaysToIsoDate, isoDateToEpochDays } from './avro-logical-types';
 export {

@@ -10,6 +10,7 @@ import { Type } from 'avsc';
 import { AVRO_TYPE_OPTIONS } from './avro-logical-types';
 import { SchemaRegistryError, UnknownEventTypeError } from './errors';
 import { EVENT_TYPES, isEventType, type EventType } from './events/event-types';
+import { withFastUtf8 } from './fast-utf8';
 
 /**
  * The repository's `schemas/` folder. Resolved from this file, which sits one level below the
@@ -170,10 +171,11 @@ export class SchemaRegistry {
   /**
    * Reads bytes written with `writer` into the current version of its event type. Old
    * writers go through a cached avsc resolver, so a consumer deployed after a schema change
-   * still reads what older producers wrote.
+   * still reads what older producers wrote. Long texts are read through {@link withFastUtf8}.
    */
   read(writer: SchemaVersion, bytes: Buffer): unknown {
     const reader = this.latest(writer.eventType);
+    bytes = withFastUtf8(bytes);
     if (reader === writer) return writer.type.fromBuffer(bytes);
     let resolver = this.resolvers.get(writer.fingerprint);
     if (!resolver) {

@@ -15,8 +15,12 @@ export const gatewayVariables = {
   /** Bound on waiting for Kafka when the caller set no deadline. */
   GATEWAY_PUBLISH_TIMEOUT: env.duration({ default: 10_000 }),
   GATEWAY_LINGER: env.duration({ default: 1 }),
-  /** Idempotent producers that share the partitions (each keeps one request in flight). */
-  GATEWAY_PRODUCERS: env.integer({ default: 2, min: 1, max: 16 }),
+  /**
+   * Idempotent producers that share the partitions (each keeps one request in flight per
+   * broker). One gives the largest requests, the least CPU per event (measured: 1,400 vs 1,025
+   * unary calls/s against a local broker); more help only where a broker is far away.
+   */
+  GATEWAY_PRODUCERS: env.integer({ default: 1, min: 1, max: 16 }),
   /** Mutual TLS: all three set turns it on; the client certificate's CN names the caller. */
   GATEWAY_TLS_CERT: env.string({ optional: true }),
   GATEWAY_TLS_KEY: env.string({ optional: true }),
