@@ -9,7 +9,7 @@ import { ThreadedPublisher } from './threaded-publisher';
 import { CallerRegistry } from './caller-registry';
 import type { GatewayConfig } from './gateway-config';
 import { bindServer, createGrpcServer, INGEST_SERVICE_NAME } from './grpc-server';
-import { AcceptedEventRecorder, IdempotencyStore } from './idempotency-store';
+import { IdempotencyStore } from './idempotency-store';
 import { IngestHandler } from './ingest-handler';
 
 /** Largest event a hub topic takes: validation bounds the body at 2 MiB. */
@@ -30,6 +30,7 @@ export interface GatewayApp {
 export async function startGateway(config: GatewayConfig, logger: Logger, track?: <T>(w: Promise<T>) => Promise<T>): Promise<GatewayApp> {
   const callers = CallerRegistry.fromFile(config.GATEWAY_CALLERS_FILE);
   mkdirSync(config.GATEWAY_STATE_DIR, { recursive: true });
+  // Opened (and created) here first; the producer thread writes into it once Kafka has an event.
   const store = new IdempotencyStore(join(config.GATEWAY_STATE_DIR, 'accepted-events.sqlite'), config.GATEWAY_IDEMPOTENCY_RETENTION);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'gongkai-gateway', logger });
   const admin = kafka.kafka.admin();
@@ -39,6 +40,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger, track?
     lingerMs: config.GATEWAY_LINGER,
     producers: config.GATEWAY_PRODUCERS,
     logLevel: config.LOG_LEVEL,
+    acceptedEventsFile: store.file,
+    retentionMs: store.retentionMs,
   });
 
   let healthy = false;
@@ -53,7 +56,6 @@ export async function startGateway(config: GatewayConfig, logger: Logger, track?
   const handler = new IngestHandler({
     callers,
     store,
-    recorder: new AcceptedEventRecorder(store),
     publisher,
     logger,
     publishTimeoutMs: config.GATEWAY_PUBLISH_TIMEOUT,
@@ -101,8 +103,6 @@ export async function startGateway(config: GatewayConfig, logger: Logger, track?
         )
       : ServerCredentials.createInsecure();
   const port = await bindServer(server, `${config.GATEWAY_HOST}:${config.GATEWAY_PORT}`, credentials);
-  const pruner = setInterval(() => store.prune(), 3_600_000);
-  pruner.unref();
   logger.info({ port, tls: credentials !== undefined && config.GATEWAY_TLS_CERT !== undefined }, 'gateway listening');
 
   return {
@@ -110,7 +110,6 @@ export async function startGateway(config: GatewayConfig, logger: Logger, track?
     serving: () => healthy,
     async stop() {
       stopped = true;
-      clearInterval(pruner);
       await new Promise<void>((done) => server.tryShutdown(() => done()));
       await publisher.close();
       await admin.disconnect().catch(() => undefined);

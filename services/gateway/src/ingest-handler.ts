@@ -16,10 +16,10 @@ import {
   type Violation,
 } from '@gongkai/contracts';
 import type { Logger } from '@gongkai/runtime';
-import type { RecordPublisher } from './threaded-publisher';
+import { UnrecordedError, type RecordPublisher } from './threaded-publisher';
 import type { Caller, CallerRegistry } from './caller-registry';
 import { ConflictingEventError, GatewayError, InvalidEventError, NotFoundError, UnavailableError } from './errors';
-import type { AcceptedEvent, AcceptedEventRecorder, IdempotencyStore, RecordedEvent } from './idempotency-store';
+import type { AcceptedEvent, AcceptedFacts, IdempotencyStore } from './idempotency-store';
 
 /** The answer to an accepted event, as PublishResponse carries it. */
 export interface PublishResult {
@@ -34,8 +34,7 @@ export interface PublishResult {
 export interface IngestHandlerDeps {
   readonly callers: CallerRegistry;
   readonly store: IdempotencyStore;
-  /** Writes accepted events to the store, many per transaction. */
-  readonly recorder: AcceptedEventRecorder;
+  /** Publishes to Kafka and records what Kafka took in the store (on the producer thread). */
   readonly publisher: RecordPublisher;
   readonly logger: Logger;
   /** Bound on waiting for Kafka when the call has no deadline (or a later one). */
@@ -150,23 +149,15 @@ export class IngestHandler {
     }
 
     const hash = payloadHash(type, encoded.value);
-    const sent = this.deps.publisher.publish({ topic: TOPICS.disclosure, ...encoded }).then(
-      async (position) => {
-        const accepted: RecordedEvent = {
-          caller: caller.id,
-          eventId,
-          payloadSha256: hash,
-          eventType: type,
-          subject: encoded.key,
-          ...position,
-          acceptedAt: this.now(),
-          ...describe(type, data, issuingBody),
-        };
-        await this.deps.recorder.record(accepted);
+    const accepted: AcceptedFacts = { caller: caller.id, eventId, payloadSha256: hash, eventType: type, subject: encoded.key, ...describe(type, data, issuingBody) };
+    const sent = this.deps.publisher.publish({ topic: TOPICS.disclosure, ...encoded }, accepted).then(
+      (position) => {
+        store.noteRecorded(caller.id, eventId);
         this.deps.onKafkaOutcome?.(true);
-        return answer(accepted, false);
+        return { eventId, ...position, duplicate: false };
       },
       (err: unknown) => {
+        if (err instanceof UnrecordedError) throw err; // Kafka is fine; the gateway's own file is not
         this.deps.onKafkaOutcome?.(false);
         throw new UnavailableError('Kafka did not take the event; nothing was accepted — retry with the same event id', RETRY_AFTER_MS, { cause: err });
       },
@@ -255,7 +246,7 @@ function issuingBodyOf(type: EventType, data: unknown, store: IdempotencyStore):
   }
 }
 
-function describe(type: EventType, data: unknown, issuingBody: string | undefined): Partial<RecordedEvent> {
+function describe(type: EventType, data: unknown, issuingBody: string | undefined): Partial<AcceptedFacts> {
   const d = data as { revision?: number; title?: string; step?: string };
   if (type === 'request.status_changed') return { requestStep: d.step ?? 'UNKNOWN' };
   if (type === 'publication.retracted') return {};

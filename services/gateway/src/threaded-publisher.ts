@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { OutgoingRecord, RecordPosition } from './batching-publisher';
-import type { ProducerThreadData, ToMain, ToProducer } from './producer-thread-messages';
+import type { AcceptedFacts } from './idempotency-store';
+import type { ProducerThreadData, RecordToPublish, ToMain, ToProducer } from './producer-thread-messages';
 
-/** Hands records to Kafka and learns where they went. */
+/** Hands records to Kafka, has those Kafka took recorded as accepted, and learns where they went. */
 export interface RecordPublisher {
-  publish(record: OutgoingRecord): Promise<RecordPosition>;
+  publish(record: OutgoingRecord, accepted: AcceptedFacts): Promise<RecordPosition>;
   /** Resolves when every record handed over so far has been sent or failed, and the producer is closed. */
   close(): Promise<void>;
 }
@@ -17,6 +18,12 @@ export class ProducerError extends Error {
   readonly retriable = true;
 }
 
+/** Kafka took the record, but it could not be recorded as accepted (the state file failed). */
+export class UnrecordedError extends Error {
+  override readonly name = 'UnrecordedError';
+  readonly code = 'ACCEPTED_EVENT_NOT_RECORDED';
+}
+
 /**
  * The main thread's side of the producer thread (producer-thread.ts). Records posted within one
  * turn of the event loop travel in one message, as do the answers.
@@ -24,7 +31,7 @@ export class ProducerError extends Error {
 export class ThreadedPublisher implements RecordPublisher {
   private readonly worker: Worker;
   private readonly waiting = new Map<number, { resolve: (p: RecordPosition) => void; reject: (e: Error) => void }>();
-  private outbox: { id: number; record: OutgoingRecord }[] = [];
+  private outbox: RecordToPublish[] = [];
   private nextId = 0;
   private stopped: Promise<void> | undefined;
   private onStopped: (() => void) | undefined;
@@ -40,19 +47,19 @@ export class ThreadedPublisher implements RecordPublisher {
         const waiter = this.waiting.get(message.id);
         this.waiting.delete(message.id);
         if (message.kind === 'published') waiter?.resolve(message.position);
-        else waiter?.reject(new ProducerError(message.error));
+        else waiter?.reject(message.stage === 'record' ? new UnrecordedError(message.error) : new ProducerError(message.error));
       }
     });
     this.worker.on('error', (err) => this.failAll(err));
     this.worker.on('exit', (code) => this.failAll(new ProducerError(`the producer thread exited (code ${code})`)));
   }
 
-  publish(record: OutgoingRecord): Promise<RecordPosition> {
+  publish(record: OutgoingRecord, accepted: AcceptedFacts): Promise<RecordPosition> {
     if (this.stopped) return Promise.reject(new ProducerError('the gateway is shutting down'));
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.waiting.set(id, { resolve, reject });
-      this.outbox.push({ id, record });
+      this.outbox.push({ id, record, accepted });
       if (this.outbox.length === 1) setImmediate(() => this.flush());
     });
   }
