@@ -14,8 +14,12 @@ import { isAscii, isUtf8, transcode } from 'node:buffer';
 /** Below this many bytes Node's own decoder is as fast (measured: CJK text, 2-core EPYC). */
 const MIN_BYTES = 512;
 
-const nativeUtf8Slice = Buffer.prototype.utf8Slice;
-const nativeUcs2Slice = Buffer.prototype.ucs2Slice;
+/** Node's own string readers, undeclared in @types/node: what Buffer#toString calls. */
+interface NativeSlices {
+  readonly utf8Slice: (this: Uint8Array, start?: number, end?: number) => string;
+  readonly ucs2Slice: (this: Uint8Array, start?: number, end?: number) => string;
+}
+const { utf8Slice: nativeUtf8Slice, ucs2Slice: nativeUcs2Slice } = Buffer.prototype as unknown as NativeSlices;
 
 /** A Buffer over the same memory: Node's `FastBuffer` pattern, a Uint8Array with Buffer's methods. */
 class FastUtf8Buffer extends Uint8Array {
@@ -26,7 +30,7 @@ class FastUtf8Buffer extends Uint8Array {
     return nativeUcs2Slice.call(transcode(bytes, 'utf8', 'utf16le'));
   }
 }
-Object.setPrototypeOf(FastUtf8Buffer.prototype, Buffer.prototype);
+Object.setPrototypeOf(FastUtf8Buffer.prototype, Buffer.prototype as object);
 
 /**
  * The same bytes (no copy) as a Buffer whose string reads take the faster road. Pass it to

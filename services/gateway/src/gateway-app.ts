@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServerCredentials } from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
-import { context, propagation } from '@opentelemetry/api';
 import { TOPICS } from '@gongkai/contracts';
 import { createKafka, ensureTopics, type Logger } from '@gongkai/runtime';
 import { ThreadedPublisher } from './threaded-publisher';
@@ -61,11 +60,6 @@ export async function startGateway(config: GatewayConfig, logger: Logger, track?
     publishTimeoutMs: config.GATEWAY_PUBLISH_TIMEOUT,
     onKafkaOutcome: (ok) => {
       if (!ok) setServing(false);
-    },
-    traceparent: () => {
-      const carrier: Record<string, string> = {};
-      propagation.inject(context.active(), carrier);
-      return carrier.traceparent;
     },
   });
   const { server, health } = createGrpcServer({ handler, callers, logger, maxMessageBytes: config.GATEWAY_MAX_MESSAGE_BYTES, ...(track ? { track } : {}) });

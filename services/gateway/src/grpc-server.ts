@@ -45,18 +45,23 @@ export function createGrpcServer(options: GrpcServerOptions): { server: Server; 
   const { handler, callers, logger } = options;
   const track = options.track ?? (<T>(w: Promise<T>) => w);
 
-  function unary<Req, Res>(name: string, run: (caller: Caller, request: Req, deadline: number | undefined) => Promise<Res> | Res) {
+  function unary<Req, Res>(name: string, run: (caller: Caller, request: Req, deadline: number | undefined, traceparent: string | undefined) => Promise<Res> | Res) {
     return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
       const started = Date.now();
-      // The caller's trace continues here and on into the Kafka headers (traceparent).
+      // The caller's trace continues here and on into the Kafka headers (traceparent). The
+      // span's context is handed down explicitly, not made "active": an active context would
+      // turn on Node's promise hooks for every promise of every call.
       const parent = propagation.extract(ROOT_CONTEXT, call.metadata, metadataGetter);
+      const span = tracer.startSpan(`${INGEST_SERVICE_NAME}/${name}`, { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.method': name } }, parent);
+      const carrier: { traceparent?: string } = {};
+      propagation.inject(trace.setSpan(parent, span), carrier);
       void track(
-        tracer.startActiveSpan(`${INGEST_SERVICE_NAME}/${name}`, { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.method': name } }, parent, async (span) => {
+        (async () => {
           let callerId: string | undefined;
           try {
             const caller = callers.authenticate(firstString(call.metadata, 'authorization'), certificateName(call));
             callerId = caller.id;
-            const result = await run(caller, call.request, deadlineOf(call));
+            const result = await run(caller, call.request, deadlineOf(call), carrier.traceparent);
             logger.debug({ method: name, caller: callerId, ms: Date.now() - started }, 'call ok');
             callback(null, result);
           } catch (err) {
@@ -69,16 +74,16 @@ export function createGrpcServer(options: GrpcServerOptions): { server: Server; 
           } finally {
             span.end();
           }
-        }),
+        })(),
       );
     };
   }
 
   server.addService(service, {
-    Publish: unary('Publish', (caller, request: PublishRequestLike, deadline) => handler.publish(caller, request, deadline).then(toResponse)),
-    Retract: unary('Retract', (caller, request: RetractRequestLike, deadline) => handler.retract(caller, request, deadline).then(toResponse)),
-    PublishBatch: unary('PublishBatch', async (caller, request: { items?: PublishRequestLike[] }, deadline) => {
-      const results = await handler.publishBatch(caller, request.items ?? [], deadline);
+    Publish: unary('Publish', (caller, request: PublishRequestLike, deadline, traceparent) => handler.publish(caller, request, deadline, traceparent).then(toResponse)),
+    Retract: unary('Retract', (caller, request: RetractRequestLike, deadline, traceparent) => handler.retract(caller, request, deadline, traceparent).then(toResponse)),
+    PublishBatch: unary('PublishBatch', async (caller, request: { items?: PublishRequestLike[] }, deadline, traceparent) => {
+      const results = await handler.publishBatch(caller, request.items ?? [], deadline, traceparent);
       return {
         results: results.map((r, index) => {
           if ('ok' in r) return { index, published: toResponse(r.ok) };

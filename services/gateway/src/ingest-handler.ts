@@ -41,7 +41,6 @@ export interface IngestHandlerDeps {
   readonly publishTimeoutMs: number;
   /** Told of each Kafka outcome, so health can follow it. */
   readonly onKafkaOutcome?: (ok: boolean) => void;
-  readonly traceparent?: () => string | undefined;
   readonly now?: () => number;
 }
 
@@ -65,35 +64,76 @@ export class IngestHandler {
     this.now = deps.now ?? Date.now;
   }
 
-  publish(caller: Caller, request: PublishRequestLike, deadline?: number): Promise<PublishResult> {
+  /**
+   * Publish one event: check, deduplicate, send, remember. Answers within the caller's deadline
+   * (UNAVAILABLE when Kafka is slower). `traceparent`: the call's trace context (W3C), carried on
+   * into the event's Kafka headers.
+   */
+  publish(caller: Caller, request: PublishRequestLike, deadline?: number, traceparent?: string): Promise<PublishResult> {
+    return this.withinDeadline(this.send(caller, request, traceparent), deadline);
+  }
+
+  retract(caller: Caller, request: RetractRequestLike, deadline?: number, traceparent?: string): Promise<PublishResult> {
+    if (request.retraction === null || request.retraction === undefined) {
+      throw new InvalidEventError([{ field: 'retraction', rule: 'required', description: 'the retraction to publish is missing' }]);
+    }
+    const sent = this.accept(caller, request.eventId, 'publication.retracted', eventDataFromProto('publication.retracted', request.retraction), traceparent);
+    return this.withinDeadline(sent, deadline);
+  }
+
+  /**
+   * Each item on its own: one bad item fails only itself. Items are published in their order.
+   * One deadline for the whole batch: items Kafka has not confirmed by then answer UNAVAILABLE.
+   */
+  async publishBatch(
+    caller: Caller,
+    items: readonly PublishRequestLike[],
+    deadline?: number,
+    traceparent?: string,
+  ): Promise<({ ok: PublishResult } | { error: GatewayError | Error })[]> {
+    type Result = { ok: PublishResult } | { error: GatewayError | Error };
+    const results = new Array<Result | undefined>(items.length);
+    let open = 0;
+    let allSettled: () => void = () => undefined;
+    const settled = new Promise<void>((resolve) => (allSettled = resolve));
+    items.forEach((item, index) => {
+      let sent: Promise<PublishResult>;
+      try {
+        sent = this.send(caller, item, traceparent);
+      } catch (error) {
+        results[index] = { error: error as Error };
+        return;
+      }
+      open++;
+      sent
+        .then(
+          (ok) => void (results[index] ??= { ok }),
+          (error: Error) => void (results[index] ??= { error }),
+        )
+        .finally(() => --open === 0 && allSettled());
+    });
+    if (open > 0) {
+      const budget = this.budget(deadline);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([settled, new Promise<void>((resolve) => (timer = setTimeout(resolve, budget)))]);
+      clearTimeout(timer);
+      if (open > 0) {
+        this.deps.onKafkaOutcome?.(false);
+        const late = new UnavailableError(`Kafka did not confirm the event within ${Math.round(budget)} ms; retry with the same event id`, RETRY_AFTER_MS);
+        for (let i = 0; i < results.length; i++) results[i] ??= { error: late };
+      }
+    }
+    return results as Result[];
+  }
+
+  /** One event of Publish or PublishBatch, without the deadline. */
+  private send(caller: Caller, request: PublishRequestLike, traceparent: string | undefined): Promise<PublishResult> {
     const field = request.event as PublishOneofField | undefined;
     const type = field ? PUBLISH_ONEOF_TYPES[field] : undefined;
     if (!field || !type) {
       throw new InvalidEventError([{ field: 'event', rule: 'required', description: 'set one of document, interpretation, procurement or requestStatus' }]);
     }
-    return this.accept(caller, request.eventId, type, eventDataFromProto(type, request[field]), deadline);
-  }
-
-  retract(caller: Caller, request: RetractRequestLike, deadline?: number): Promise<PublishResult> {
-    if (request.retraction === null || request.retraction === undefined) {
-      throw new InvalidEventError([{ field: 'retraction', rule: 'required', description: 'the retraction to publish is missing' }]);
-    }
-    return this.accept(caller, request.eventId, 'publication.retracted', eventDataFromProto('publication.retracted', request.retraction), deadline);
-  }
-
-  /** Each item on its own: one bad item fails only itself. Items are published in their order. */
-  async publishBatch(caller: Caller, items: readonly PublishRequestLike[], deadline?: number): Promise<({ ok: PublishResult } | { error: GatewayError | Error })[]> {
-    const pending = items.map((item) => {
-      try {
-        return this.publish(caller, item, deadline).then(
-          (ok) => ({ ok }),
-          (error: Error) => ({ error }),
-        );
-      } catch (error) {
-        return Promise.resolve({ error: error as Error });
-      }
-    });
-    return Promise.all(pending);
+    return this.accept(caller, request.eventId, type, eventDataFromProto(type, request[field]), traceparent);
   }
 
   /** What the gateway knows of a publication, for a caller allowed to see its issuing body. */
@@ -105,7 +145,13 @@ export class IngestHandler {
     return record;
   }
 
-  private accept<T extends EventType>(caller: Caller, eventId: string | undefined, type: T, data: EventData<T>, deadline?: number): Promise<PublishResult> {
+  private accept<T extends EventType>(
+    caller: Caller,
+    eventId: string | undefined,
+    type: T,
+    data: EventData<T>,
+    traceparent: string | undefined,
+  ): Promise<PublishResult> {
     const { callers, store } = this.deps;
     if (!eventId || !EVENT_ID.test(eventId)) {
       throw new InvalidEventError([
@@ -140,7 +186,7 @@ export class IngestHandler {
 
     let encoded;
     try {
-      encoded = encodeEvent({ type, source: `/gongkai/upstream/${caller.id}`, id: eventId, data, time: new Date(this.now()), ...this.trace() });
+      encoded = encodeEvent({ type, source: `/gongkai/upstream/${caller.id}`, id: eventId, data, time: new Date(this.now()), ...(traceparent ? { traceparent } : {}) });
     } catch (err) {
       if (err instanceof InvalidEventDataError) {
         throw new InvalidEventError(err.fields.map((f): Violation => ({ field: `${EVENT_FIELD_NAMES[type]}.${f}`, rule: 'schema', description: 'does not fit the event schema' })));
@@ -166,7 +212,12 @@ export class IngestHandler {
     this.inFlight.set(key, entry);
     const forget = (): void => void (this.inFlight.get(key) === entry && this.inFlight.delete(key));
     sent.then(forget, forget);
-    return this.withinDeadline(sent, deadline);
+    return sent;
+  }
+
+  /** How long a call may wait for Kafka: the configured bound, or less to answer before the caller's deadline. */
+  private budget(deadline: number | undefined): number {
+    return Math.max(0, Math.min(this.deps.publishTimeoutMs, deadline === undefined ? Infinity : deadline - this.now() - 50));
   }
 
   /**
@@ -174,13 +225,12 @@ export class IngestHandler {
    * if Kafka takes it later, it is recorded, and the caller's retry gets that answer.
    */
   private withinDeadline(sent: Promise<PublishResult>, deadline?: number): Promise<PublishResult> {
-    const budget = Math.min(this.deps.publishTimeoutMs, deadline === undefined ? Infinity : deadline - this.now() - 50);
-    if (!Number.isFinite(budget)) return sent;
+    const budget = this.budget(deadline);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.deps.onKafkaOutcome?.(false);
-        reject(new UnavailableError(`Kafka did not confirm the event within ${Math.max(0, Math.round(budget))} ms; retry with the same event id`, RETRY_AFTER_MS));
-      }, Math.max(0, budget));
+        reject(new UnavailableError(`Kafka did not confirm the event within ${Math.round(budget)} ms; retry with the same event id`, RETRY_AFTER_MS));
+      }, budget);
       sent.then(
         (r) => {
           clearTimeout(timer);
@@ -194,10 +244,6 @@ export class IngestHandler {
     });
   }
 
-  private trace(): { traceparent?: string } {
-    const traceparent = this.deps.traceparent?.();
-    return traceparent ? { traceparent } : {};
-  }
 }
 
 function answer(accepted: AcceptedEvent, duplicate: boolean): PublishResult {
