@@ -70,14 +70,16 @@ function buildMapper(type: Type): Mapper {
   if (Type.isType(type, 'union')) {
     const branch = (type as unknown as UnionLike).types.find((t) => t.typeName !== 'null');
     if (!branch) return () => null;
-    return (value) => (value === undefined || value === null ? null : mapperOf(branch)(value));
+    let map: Mapper | undefined;
+    return (value) => (value === undefined || value === null ? null : (map ??= mapperOf(branch))(value));
   }
   if (Type.isType(type, 'array')) {
     const itemsType = (type as ArrayLike).itemsType;
+    let map: Mapper | undefined;
     return (value) => {
       if (!Array.isArray(value)) return value ?? [];
-      const map = mapperOf(itemsType);
-      return value.map((item) => map(item));
+      map ??= mapperOf(itemsType);
+      return value.map((item) => map!(item));
     };
   }
   if (Type.isType(type, 'enum')) {

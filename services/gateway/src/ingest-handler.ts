@@ -118,8 +118,7 @@ export class IngestHandler {
       await Promise.race([settled, new Promise<void>((resolve) => (timer = setTimeout(resolve, budget)))]);
       clearTimeout(timer);
       if (open > 0) {
-        this.deps.onKafkaOutcome?.(false);
-        const late = new UnavailableError(`Kafka did not confirm the event within ${Math.round(budget)} ms; retry with the same event id`, RETRY_AFTER_MS);
+        const late = this.tooLate(budget);
         for (let i = 0; i < results.length; i++) results[i] ??= { error: late };
       }
     }
@@ -227,10 +226,7 @@ export class IngestHandler {
   private withinDeadline(sent: Promise<PublishResult>, deadline?: number): Promise<PublishResult> {
     const budget = this.budget(deadline);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.deps.onKafkaOutcome?.(false);
-        reject(new UnavailableError(`Kafka did not confirm the event within ${Math.round(budget)} ms; retry with the same event id`, RETRY_AFTER_MS));
-      }, budget);
+      const timer = setTimeout(() => reject(this.tooLate(budget)), budget);
       sent.then(
         (r) => {
           clearTimeout(timer);
@@ -244,6 +240,11 @@ export class IngestHandler {
     });
   }
 
+  /** Kafka has not confirmed within the budget: health follows, and the caller is told to retry. */
+  private tooLate(budget: number): UnavailableError {
+    this.deps.onKafkaOutcome?.(false);
+    return new UnavailableError(`Kafka did not confirm the event within ${Math.round(budget)} ms; retry with the same event id`, RETRY_AFTER_MS);
+  }
 }
 
 function answer(accepted: AcceptedEvent, duplicate: boolean): PublishResult {

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { killAllChildrenNow } from './child-process';
 
@@ -41,4 +41,16 @@ export function runBench<C extends { readonly BENCH_TIMEOUT: number }>(name: str
       finish(1);
     },
   );
+}
+
+/** The machine a run was measured on, for the results file and the report's heading. */
+export function machine() {
+  const cpu = cpus();
+  return { cores: cpu.length, cpu: cpu[0]?.model.trim() ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
+}
+
+/** A bench's settings as written to its results file: everything but the token. */
+export function publicConfig(config: { readonly BENCH_TOKEN: string }): Record<string, unknown> {
+  const { BENCH_TOKEN: _token, ...rest } = config;
+  return rest;
 }

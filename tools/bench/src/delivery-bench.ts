@@ -21,7 +21,6 @@
  *   npm run bench:delivery -w @gongkai/bench
  */
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import type { KafkaMessage } from 'kafkajs';
@@ -35,7 +34,7 @@ import { startNodeChild, stopAllChildren, type NodeChild } from './child-process
 import { loadDeliveryBenchConfig, type DeliveryBenchConfig } from './delivery-bench-config';
 import { atMost, formatCount, formatMs, formatTable, percentile, summarize, type CellSummary } from './latency-summary';
 import { openLoop, type OpenLoopResult } from './open-loop';
-import { runBench } from './bench-run';
+import { machine, publicConfig, runBench } from './bench-run';
 import { CpuMeter } from './process-cpu';
 import { createTime, recordsByKey } from './record-times';
 
@@ -597,16 +596,6 @@ function report(config: DeliveryBenchConfig, brokers: readonly string[], localKa
     );
   }
   process.stdout.write(`${out.join('\n')}\n`);
-}
-
-function machine() {
-  const cpu = cpus();
-  return { cores: cpu.length, cpu: cpu[0]?.model.trim() ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
-}
-
-function publicConfig(config: DeliveryBenchConfig): Record<string, unknown> {
-  const { BENCH_TOKEN: _token, ...rest } = config;
-  return rest;
 }
 
 function errorNote(kinds: Readonly<Record<string, number>>): string {

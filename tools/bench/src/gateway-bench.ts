@@ -14,7 +14,6 @@
  * process is stopped at the end, on error and on Ctrl-C. Settings: see bench-config.ts.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { loadIngestService, type ingestApi } from '@gongkai/contracts';
@@ -26,7 +25,7 @@ import { encodedEvent, publishRequest, sizedDocument, type SizedDocument } from 
 import { startNodeChild, stopAllChildren } from './child-process';
 import { atLeast, atMost, formatCount, formatMs, formatRatio, formatTable, type GoalCheck } from './latency-summary';
 import { closedLoop, type LoopOptions, type LoopResult } from './load-loop';
-import { runBench } from './bench-run';
+import { machine, publicConfig, runBench } from './bench-run';
 import { CpuMeter, childPids } from './process-cpu';
 
 // kafkajs warns once per process that v2 changed its default partitioner; both sides use that default.
@@ -246,16 +245,6 @@ const CPU_HEADER = ['server CPU', 'Kafka CPU', 'client CPU', 'other CPU'];
 function cpuCells(r: Measured): string[] {
   const pct = (n: number | undefined): string => (n === undefined ? '—' : `${Math.round(n)}%`);
   return [pct(r.cpu.server), pct(r.cpu.kafka), pct(r.cpu.client), pct(r.cpu.others)];
-}
-
-function machine() {
-  const cpu = cpus();
-  return { cores: cpu.length, cpu: cpu[0]?.model.trim() ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
-}
-
-function publicConfig(config: BenchConfig): Record<string, unknown> {
-  const { BENCH_TOKEN: _token, ...rest } = config;
-  return rest;
 }
 
 function errorNote(r: LoopResult): string {
