@@ -24,6 +24,36 @@ describe('createLogger', () => {
     expect(JSON.parse(line)).toMatchObject({ publicationId: 'P1', token: '[redacted]', request: { authorization: '[redacted]' } });
   });
 
+  it('redacts a key down to three levels, in arrays too, as pino paths k, *.k and *.*.k reach', () => {
+    const out = capture();
+    const log = createLogger({ service: 'test', destination: out.stream });
+    const fields = {
+      email: 'top@example.cn',
+      call: { password: 'pw-1', req: { headers: { authorization: 'Bearer deep' } } },
+      list: [{ mobile: '13812345678' }, 'plain'],
+      deeper: { a: { b: { token: 'kept: four levels down' } } },
+    };
+    log.info(fields, 'call');
+    const line = JSON.parse(out.lines()[0] ?? '{}') as Record<string, unknown>;
+    expect(line).toMatchObject({ email: '[redacted]', call: { password: '[redacted]', req: { headers: { authorization: 'Bearer deep' } } }, list: [{ mobile: '[redacted]' }, 'plain'] });
+    expect(line.deeper).toEqual(fields.deeper);
+    // The caller's object is left as it was.
+    expect(fields.call.password).toBe('pw-1');
+    expect(fields.list[0]).toEqual({ mobile: '13812345678' });
+  });
+
+  it('redacts child bindings and the own fields of a logged error', () => {
+    const out = capture();
+    const log = createLogger({ service: 'test', destination: out.stream });
+    const err = Object.assign(new Error('refused'), { token: 'tok-err', status: 401 });
+    log.child({ channel: 'website', secret: 'shh' }).error({ err }, 'failed');
+    const line = out.lines()[0] ?? '';
+    expect(line).not.toContain('shh');
+    expect(line).not.toContain('tok-err');
+    expect(JSON.parse(line)).toMatchObject({ channel: 'website', secret: '[redacted]', err: { message: 'refused', status: 401, token: '[redacted]', type: 'Error' } });
+    expect(err.token).toBe('tok-err');
+  });
+
   it('masks identity numbers, mobiles, e-mail and bearer tokens quoted in messages and errors', () => {
     const out = capture();
     const log = createLogger({ service: 'test', destination: out.stream });
