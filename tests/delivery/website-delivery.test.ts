@@ -118,6 +118,19 @@ describe('website channel on the delivery engine, against the CMS sandbox', () =
     expect(sandbox.article(articleId(id, 'zfxxgk/qtwj'))?.revision).toBe(1);
   });
 
+  it('an item that is slow to publish does not hold up the items after it on its partition', async () => {
+    const [slow, next] = [unique('lc'), unique('lc')];
+    await sandbox.injectFault({ kind: 'slow', delayMs: 900, count: 1, match: { pathPrefix: `/api/v1/articles/${encodeURIComponent(slow)}` } });
+    // Both on partition 0, the slow one first and on its own, so the next comes in a later fetch.
+    await releaser.release([{ input: doc(slow), targets: ['zfxxgk/qtwj'], partition: 0 }]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await releaser.release([{ input: doc(next), targets: ['zfxxgk/qtwj'], partition: 0 }]);
+    await eventually(() => sandbox.article(articleId(slow, 'zfxxgk/qtwj')) !== undefined && sandbox.article(articleId(next, 'zfxxgk/qtwj')) !== undefined, 30_000, 'both items on the site');
+    const received = (id: string): number => Date.parse(sandbox.requests().find((r) => r.method === 'PUT' && r.path.includes(encodeURIComponent(id)))!.at);
+    // The next item's call came while the slow one was still waiting for its answer, not after it.
+    expect(received(next)).toBeLessThan(received(slow) + 900);
+  });
+
   it('a CMS that is down: connections refused, retried, published once it is back', async () => {
     const id = unique('lc');
     await sandbox.injectFault({ kind: 'down', forMs: 1500 });

@@ -80,14 +80,16 @@ export class WebsiteChannelProcess {
 export class Releaser {
   private producer: Producer | undefined;
 
-  async release(events: readonly { input: EventInput<EventType>; targets: readonly string[] }[]): Promise<void> {
+  /** Writes released events (to the partition of their key, or the one given). */
+  async release(events: readonly { input: EventInput<EventType>; targets: readonly string[]; partition?: number }[]): Promise<void> {
     if (!this.producer) {
       this.producer = testKafka().producer();
       await this.producer.connect();
     }
-    const messages = events.map(({ input, targets }) => {
+    const messages = events.map(({ input, targets, partition }) => {
       const encoded = encodeEvent(input);
       return {
+        partition,
         key: encoded.key,
         value: encoded.value,
         headers: {

@@ -10,10 +10,12 @@ import { EventDecodeError, HUB_HEADERS, TOPICS, deadLetterTopic, decodeEvent, re
 import { boundedRequests, createKafka, ensureTopics, textHeaders, topicMessagesOf, type Logger, type OutgoingRecord } from '@gongkai/runtime';
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { ChannelAdapter } from './channel-adapter';
+import { CommitFrontier } from './commit-frontier';
 import type { DeliveryConfig } from './delivery-config';
 import { DeliveryEngine, DeliveryInterruptedError, type ReleasedDelivery } from './delivery-engine';
 import { journeyOf, type DeliveryTask } from './delivery-records';
 import { DeliveryState } from './delivery-state';
+import { RecordWriter } from './record-writer';
 import { RetryPolicy } from './retry-policy';
 import { TargetGuard } from './target-guard';
 
@@ -27,6 +29,8 @@ export interface RunningChannel {
 /** Partitions of the topics the engine creates when they do not exist yet. */
 const PARTITIONS = 6;
 const LARGE = [{ name: 'max.message.bytes', value: String(8 * 1024 * 1024) }];
+/** How long a stop waits for deliveries to settle and their records to be written. */
+const STOP_WAIT_MS = 5000;
 
 export async function runChannel(adapter: ChannelAdapter, config: DeliveryConfig, logger: Logger): Promise<RunningChannel> {
   const { channel } = adapter;
@@ -62,9 +66,10 @@ export async function runChannel(adapter: ChannelAdapter, config: DeliveryConfig
   ]);
   const producer = kafka.producer();
   await producer.connect();
-  const send = async (records: readonly OutgoingRecord[]): Promise<void> => {
+  // Outcomes, retries and dead letters of all deliveries go out together, a request at a time.
+  const writer = new RecordWriter(async (records) => {
     for (const request of boundedRequests(records)) await producer.sendBatch({ acks: -1, topicMessages: topicMessagesOf(request) });
-  };
+  }, log);
 
   const slots = new Semaphore(config.DELIVERY_CONCURRENCY);
   /** Delivers tasks concurrently (one publication's in order, by the engine's lock); records in task order. */
@@ -153,7 +158,7 @@ export async function runChannel(adapter: ChannelAdapter, config: DeliveryConfig
     }
   };
 
-  const released = kafka.consumer({ groupId: `${config.DELIVERY_GROUP_PREFIX}-${channel}` });
+  const released = kafka.consumer({ groupId: `${config.DELIVERY_GROUP_PREFIX}-${channel}`, minBytes: config.DELIVERY_FETCH_MIN_BYTES, maxWaitTimeInMs: config.DELIVERY_FETCH_WAIT });
   const retries = kafka.consumer({ groupId: `${config.DELIVERY_GROUP_PREFIX}-${channel}-retry` });
   const resumeTimers = new Set<NodeJS.Timeout>();
   let stopping = false;
@@ -163,30 +168,70 @@ export async function runChannel(adapter: ChannelAdapter, config: DeliveryConfig
   await retries.connect();
   await retries.subscribe({ topics: retryTopics, fromBeginning: true });
 
+  // Released events are delivered as they are fetched, not a batch at a time: each one's
+  // outcome is written as soon as its targets answer, and a partition's offset is committed up
+  // to the first event still being delivered (`CommitFrontier`). At most DELIVERY_QUEUE events
+  // are fetched and not yet done; the consumer waits for room before it takes more.
+  const frontier = new CommitFrontier();
+  const room = new Room(config.DELIVERY_QUEUE);
+  /** An unexpected failure of a delivery (not a target's: the engine records those), thrown from the next batch so the consumer starts again from its committed offsets. */
+  let broken: Error | undefined;
+
+  const handleReleased = async (partition: number, message: KafkaMessage): Promise<void> => {
+    const rejects: OutgoingRecord[] = [];
+    const release = releasedOf(partition, message, rejects);
+    const records = release ? await slots.run(() => engine.deliverReleased(release)) : [];
+    await writer.write(rejects.length > 0 ? [...rejects, ...records] : records);
+  };
+
+  const commitReleased = async (): Promise<void> => {
+    const due = frontier.due();
+    if (due.length === 0) return;
+    try {
+      await released.commitOffsets(due.map(({ partition, offset }) => ({ topic: TOPICS.released, partition, offset })));
+    } catch (err) {
+      // Committed again with the next frontier; until then a restart redoes a little more.
+      log.warn({ err }, 'offsets of released events not committed; trying again');
+    }
+  };
+  let committing: Promise<void> = Promise.resolve();
+  const commitTimer = setInterval(() => {
+    committing = committing.then(commitReleased);
+  }, 1000);
+  released.on(released.events.GROUP_JOIN, ({ payload }) => {
+    frontier.keepOnly(new Set(payload.memberAssignment[TOPICS.released] ?? []));
+  });
+
   await released.run({
     partitionsConsumedConcurrently: config.DELIVERY_PARTITIONS_CONCURRENTLY,
-    // Resolved offsets are committed once a second, not after every batch: a crash redoes at
-    // most that second's deliveries, which the confirmations and idempotency keys make harmless.
-    autoCommitInterval: 1000,
+    autoCommit: false,
     eachBatchAutoResolve: false,
     eachBatch: async (payload) => {
       const { batch } = payload;
-      if (batch.messages.length === 0) return;
-      const rejects: OutgoingRecord[] = [];
-      const releases: ReleasedDelivery[] = [];
-      for (const message of batch.messages) {
-        const release = releasedOf(batch.partition, message, rejects);
-        if (release) releases.push(release);
-      }
-      let records: OutgoingRecord[];
-      try {
-        records = await withHeartbeat(payload, async () => (await Promise.all(releases.map((release) => slots.run(() => engine.deliverReleased(release))))).flat());
-      } catch (err) {
-        if (err instanceof DeliveryInterruptedError || stopping) return;
+      if (broken !== undefined) {
+        const err = broken;
+        broken = undefined;
         throw err;
       }
-      await send([...rejects, ...records]);
-      payload.resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+      let started: string | undefined;
+      for (const message of batch.messages) {
+        if (stopping || !payload.isRunning() || payload.isStale()) break;
+        if (room.full) await withHeartbeat(payload, () => room.wait());
+        if (stopping || !payload.isRunning() || payload.isStale()) break;
+        const handled = frontier.track(batch.partition, message.offset);
+        room.take();
+        started = message.offset;
+        handleReleased(batch.partition, message)
+          .then(handled, (err: unknown) => {
+            // Not handled: the event is delivered again after a restart (the engine skips targets that confirmed it).
+            if (err instanceof DeliveryInterruptedError || stopping) return;
+            log.error({ err, partition: batch.partition, offset: message.offset }, 'delivery failed unexpectedly; the consumer starts again from its committed offsets');
+            broken ??= err instanceof Error ? err : new Error(String(err));
+          })
+          .finally(() => room.give());
+      }
+      // Fetching goes on after what was started; committing waits for it to be done.
+      if (started !== undefined) payload.resolveOffset(started);
       await payload.heartbeat();
     },
   });
@@ -222,7 +267,7 @@ export async function runChannel(adapter: ChannelAdapter, config: DeliveryConfig
           if (err instanceof DeliveryInterruptedError || stopping) return;
           throw err;
         }
-        await send([...rejects, ...records]);
+        await writer.write([...rejects, ...records]);
         payload.resolveOffset(last);
         await payload.heartbeat();
       }
@@ -246,6 +291,13 @@ export async function runChannel(adapter: ChannelAdapter, config: DeliveryConfig
       stopping = true;
       engine.stop();
       for (const timer of resumeTimers) clearTimeout(timer);
+      clearInterval(commitTimer);
+      // What was delivered before the stop is written and committed; interrupted deliveries are redone after a restart.
+      await room.idle(STOP_WAIT_MS);
+      await Promise.race([writer.flushed(), new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]);
+      await writer.close(new DeliveryInterruptedError());
+      await committing;
+      await commitReleased();
       await Promise.allSettled([released.disconnect(), retries.disconnect()]);
       await producer.disconnect();
       guard.close();
@@ -264,6 +316,40 @@ function parsePlan(text: string | undefined): { channel: string; target: string;
     if (typeof p.channel !== 'string' || typeof p.target !== 'string') throw new Error(`${HUB_HEADERS.route}[${i}] lacks channel or target`);
     return { channel: p.channel, target: p.target, dueOn: typeof p.dueOn === 'string' ? p.dueOn : null };
   });
+}
+
+/** Room for at most `size` events fetched and not yet done. */
+class Room {
+  private used = 0;
+  private waiting: (() => void)[] = [];
+
+  constructor(private readonly size: number) {}
+
+  get full(): boolean {
+    return this.used >= this.size;
+  }
+
+  take(): void {
+    this.used++;
+  }
+
+  give(): void {
+    this.used--;
+    if (this.used < this.size || this.used === 0) for (const wake of this.waiting.splice(0)) wake();
+  }
+
+  /** Resolves when there is room (or nothing is held). */
+  wait(): Promise<void> {
+    return this.full ? new Promise((resolve) => this.waiting.push(resolve)) : Promise.resolve();
+  }
+
+  /** Resolves when nothing is held any more, or after `timeoutMs`. */
+  async idle(timeoutMs: number): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (this.used > 0 && Date.now() < until) {
+      await Promise.race([new Promise<void>((resolve) => this.waiting.push(resolve)), new Promise((resolve) => setTimeout(resolve, until - Date.now()).unref())]);
+    }
+  }
 }
 
 /** At most `size` pieces of work at once. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { DeliveryState } from './delivery-state';
 
 describe('DeliveryState', () => {
@@ -45,6 +46,20 @@ describe('DeliveryState', () => {
     expect(state.claim(delivery('e1', 10, 'zfxxgk/zdly/jy'))).toEqual({ kind: 'send' });
     expect(state.targetsOf('lc-1')).toEqual(['zfxxgk/zcwj', 'zfxxgk/zdly/jy']);
     expect(state.targetsOf('lc-2')).toEqual([]);
+  });
+
+  it('commits the writes of a turn together at its end; another connection sees them after', async () => {
+    state.claim(delivery('e1', 10));
+    state.confirm({ idempotencyKey: 'e1:zfxxgk/zcwj', outcome: 'PUBLISHED', reference: null, attempt: 1 });
+    const reader = new Database(join(dir, 'website.sqlite'), { readonly: true });
+    try {
+      const count = (): number => (reader.prepare('SELECT count(*) AS n FROM confirmed').get() as { n: number }).n;
+      expect(count()).toBe(0); // the turn is not over
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(count()).toBe(1);
+    } finally {
+      reader.close();
+    }
   });
 
   it('remembers across a restart', () => {

@@ -11,6 +11,13 @@ import type { DeliveryResultKind } from './channel-adapter';
  *   older position — a retry of revision 1 after revision 2 or a retraction came — is
  *   superseded and never sent; a retraction goes to every target the publication was ever
  *   meant for here.
+ *
+ * Writes made in one turn of the event loop share one transaction, committed at the end of
+ * the turn (`setImmediate`): one commit for a fetched batch's claims or a burst of
+ * confirmations, instead of one each. Reads see them at once (same connection). A crash before
+ * the commit loses them with the turn, before any outcome they led to is in Kafka (outcomes
+ * are written on a later turn), so the deliveries are redone and the targets' idempotency keys
+ * absorb the repeat.
  */
 export interface ConfirmedDelivery {
   readonly idempotencyKey: string;
@@ -28,6 +35,7 @@ export type DeliveryStanding =
 export class DeliveryState {
   private readonly db: Database.Database;
   private readonly statements;
+  private commitTimer: NodeJS.Immediate | undefined;
 
   constructor(file: string) {
     this.db = new Database(file);
@@ -80,6 +88,7 @@ export class DeliveryState {
     if (newest && newest.position > delivery.position) {
       return { kind: 'superseded', by: { eventId: newest.event_id, eventType: newest.event_type, position: newest.position } };
     }
+    this.writing();
     this.statements.advance.run(delivery.publication, delivery.target, delivery.position, delivery.eventId, delivery.eventType);
     return { kind: 'send' };
   }
@@ -92,6 +101,7 @@ export class DeliveryState {
 
   /** Records that the target confirmed a delivery; a second confirmation of the same key keeps the first. */
   confirm(delivery: ConfirmedDelivery, at: number = Date.now()): void {
+    this.writing();
     this.statements.confirm.run(delivery.idempotencyKey, delivery.outcome, delivery.reference, delivery.attempt, at);
   }
 
@@ -100,7 +110,24 @@ export class DeliveryState {
     return this.statements.targets.all(publication).map((row) => row.target);
   }
 
+  /** Commits what this turn wrote now rather than at its end. */
+  commit(): void {
+    if (this.commitTimer === undefined) return;
+    clearImmediate(this.commitTimer);
+    this.commitTimer = undefined;
+    // A failed commit throws: the service stops rather than deliver on a memory it cannot keep.
+    this.db.exec('COMMIT');
+  }
+
   close(): void {
+    this.commit();
     this.db.close();
+  }
+
+  /** Opens the turn's transaction before its first write. */
+  private writing(): void {
+    if (this.commitTimer !== undefined) return;
+    this.db.exec('BEGIN');
+    this.commitTimer = setImmediate(() => this.commit());
   }
 }

@@ -5,6 +5,9 @@ import { LocalKafkaError } from './errors';
 import { MAVEN_DIR } from './jars';
 import { javaCommand } from './prerequisites';
 
+/** Which JIT compilers the broker's JVM runs. */
+export type KafkaJit = 'quick' | 'full';
+
 export interface NodeSpec {
   readonly nodeId: number;
   readonly port: number;
@@ -20,6 +23,8 @@ export interface NodeOptions {
   readonly replication: number;
   readonly minIsr: number;
   readonly heapMb?: number;
+  /** `quick` (default): the JVM's first-tier compiler only; `full`: tiered C1 + C2 (see LocalKafkaOptions.jit). */
+  readonly jit?: KafkaJit;
   readonly extraProperties?: Readonly<Record<string, string | number>>;
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -112,7 +117,7 @@ export class KafkaNode {
     const child = spawn(
       javaCommand(this.options.env),
       [
-        '-server', `-Xms${heap}m`, `-Xmx${heap}m`, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20',
+        '-server', ...(this.options.jit === 'full' ? [] : ['-XX:TieredStopAtLevel=1']), `-Xms${heap}m`, `-Xmx${heap}m`, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20',
         '-XX:InitiatingHeapOccupancyPercent=35', '-XX:+ExplicitGCInvokesConcurrent', '-Djava.awt.headless=true',
         `-Dlog4j2.configurationFile=${join(MAVEN_DIR, 'log4j2.properties')}`,
         '-cp', `${this.options.libs}/*`,

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { LocalKafkaError } from './errors';
-import { newClusterId } from './local-kafka';
+import { LocalKafka, newClusterId } from './local-kafka';
 import { freePort, isListening } from './ports';
 import { checkJava } from './prerequisites';
 
@@ -31,6 +31,10 @@ describe('local kafka building blocks', () => {
     expect(caught).toBeInstanceOf(LocalKafkaError);
     expect((caught as LocalKafkaError).code).toBe('JAVA_MISSING');
     expect((caught as Error).message).toMatch(/Java 17 or newer.*apt-get install openjdk-17/s);
+  });
+
+  it('refuses an HUB_KAFKA_JIT it does not know, naming the variable and the choices', async () => {
+    await expect(LocalKafka.start({ env: { ...process.env, HUB_KAFKA_JIT: 'fast' } })).rejects.toThrow("HUB_KAFKA_JIT is 'fast'; it takes quick (the default) or full");
   });
 
   it('accepts the Java on this machine', () => {

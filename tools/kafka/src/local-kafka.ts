@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { LocalKafkaError } from './errors';
 import { defaultCacheDir, ensureJars } from './jars';
-import { KafkaNode } from './kafka-node';
+import { KafkaNode, type KafkaJit } from './kafka-node';
 import { freePort } from './ports';
 import { checkJava } from './prerequisites';
 
@@ -19,6 +19,14 @@ export interface LocalKafkaOptions {
   readonly cacheDir?: string;
   readonly startTimeoutMs?: number;
   readonly heapMb?: number;
+  /**
+   * `quick` (the default, or `HUB_KAFKA_JIT=quick`): the JVM compiles with its first tier (C1)
+   * only. A local broker lives for a test run or a session on a laptop, where the optimising
+   * compiler (C2) spends more CPU compiling (a third of a core for minutes after start, on two
+   * cores) than its faster code saves; measured in docs/benchmarks.md. `full` (or
+   * `HUB_KAFKA_JIT=full`): the JVM's usual tiered compilation, for long runs.
+   */
+  readonly jit?: KafkaJit;
   /** Extra broker properties, e.g. a lower `broker.session.timeout.ms` for fault tests. */
   readonly extraProperties?: Readonly<Record<string, string | number>>;
   readonly env?: NodeJS.ProcessEnv;
@@ -45,6 +53,7 @@ export class LocalKafka {
   /** Start a broker or cluster and resolve once a Kafka client can use every node. */
   static async start(options: LocalKafkaOptions = {}): Promise<LocalKafka> {
     const count = options.nodes ?? 1;
+    const jit = options.jit ?? jitFromEnv((options.env ?? process.env).HUB_KAFKA_JIT);
     checkJava(undefined);
     const libs = await ensureJars(options.cacheDir ?? defaultCacheDir(options.env));
     const ownsDir = options.dir === undefined;
@@ -71,6 +80,7 @@ export class LocalKafka {
           replication,
           minIsr: count > 1 ? 2 : 1,
           ...(options.heapMb ? { heapMb: options.heapMb } : {}),
+          jit,
           ...(options.extraProperties ? { extraProperties: options.extraProperties } : {}),
           ...(options.env ? { env: options.env } : {}),
         }),
@@ -151,4 +161,10 @@ export function newClusterId(): string {
     const id = randomBytes(16).toString('base64url');
     if (!id.startsWith('-')) return id;
   }
+}
+
+function jitFromEnv(value: string | undefined): KafkaJit {
+  if (value === undefined || value === '' || value === 'quick') return 'quick';
+  if (value === 'full') return 'full';
+  throw new LocalKafkaError('START_FAILED', `HUB_KAFKA_JIT is '${value}'; it takes quick (the default) or full`);
 }
