@@ -158,7 +158,7 @@ export async function runChannel(adapter: ChannelAdapter, config: DeliveryConfig
     }
   };
 
-  const released = kafka.consumer({ groupId: `${config.DELIVERY_GROUP_PREFIX}-${channel}`, minBytes: config.DELIVERY_FETCH_MIN_BYTES, maxWaitTimeInMs: config.DELIVERY_FETCH_WAIT });
+  const released = kafka.consumer({ groupId: `${config.DELIVERY_GROUP_PREFIX}-${channel}` });
   const retries = kafka.consumer({ groupId: `${config.DELIVERY_GROUP_PREFIX}-${channel}-retry` });
   const resumeTimers = new Set<NodeJS.Timeout>();
   let stopping = false;

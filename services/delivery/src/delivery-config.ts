@@ -11,12 +11,6 @@ export const deliveryVariables = {
   DELIVERY_CONCURRENCY: env.integer({ default: 64, min: 1, max: 1024 }),
   /** Released events fetched and not yet done, at most: the consumer waits for room before it takes more. */
   DELIVERY_QUEUE: env.integer({ default: 1000, min: 1, max: 100_000 }),
-  /**
-   * A fetch of released events waits until this much is there, or DELIVERY_FETCH_WAIT has
-   * passed: fewer, larger fetches under a steady stream, for the broker's CPU and the engine's.
-   */
-  DELIVERY_FETCH_MIN_BYTES: env.integer({ default: 64 * 1024, min: 1, max: 16 * 1024 * 1024 }),
-  DELIVERY_FETCH_WAIT: env.duration({ default: 20 }),
   /** Partitions consumed at once, each in order (deliveries of one publication always share a partition). */
   DELIVERY_PARTITIONS_CONCURRENTLY: env.integer({ default: 3, min: 1, max: 64 }),
   /** Bound on one call to a target. */

@@ -36,13 +36,6 @@ export const reviewVariables = {
   /** What one fetch of `disclosure` may bring, per partition and in all: kafkajs spends less CPU per record on fewer, larger fetches (docs/benchmarks.md). */
   REVIEW_FETCH_PARTITION_BYTES: env.integer({ default: 4 * 1024 * 1024, min: 64 * 1024, max: 64 * 1024 * 1024 }),
   REVIEW_FETCH_BYTES: env.integer({ default: 24 * 1024 * 1024, min: 64 * 1024, max: 256 * 1024 * 1024 }),
-  /**
-   * A fetch waits until this much is there, or REVIEW_FETCH_WAIT has passed: under a steady
-   * stream, fewer and larger fetches and produce requests, which saves more CPU (the broker's
-   * and the service's) than the wait adds latency.
-   */
-  REVIEW_FETCH_MIN_BYTES: env.integer({ default: 64 * 1024, min: 1, max: 16 * 1024 * 1024 }),
-  REVIEW_FETCH_WAIT: env.duration({ default: 20 }),
   /** Partitions of `disclosure` reviewed at once (each in order): one waits on Kafka while another is reviewed. */
   REVIEW_PARTITIONS_CONCURRENTLY: env.integer({ default: 3, min: 1, max: 64 }),
 };
@@ -123,8 +116,6 @@ export async function startReview(
     groupId: config.REVIEW_GROUP_ID,
     maxBytesPerPartition: config.REVIEW_FETCH_PARTITION_BYTES,
     maxBytes: config.REVIEW_FETCH_BYTES,
-    minBytes: config.REVIEW_FETCH_MIN_BYTES,
-    maxWaitTimeInMs: config.REVIEW_FETCH_WAIT,
   });
   await consumer.connect();
   await consumer.subscribe({ topic: TOPICS.disclosure, fromBeginning: true });
