@@ -335,7 +335,8 @@ class Room {
 
   give(): void {
     this.used--;
-    if (this.used < this.size || this.used === 0) for (const wake of this.waiting.splice(0)) wake();
+    // Wakes the consumer waiting for room and a stop waiting for none (each checks again).
+    if (this.used < this.size) for (const wake of this.waiting.splice(0)) wake();
   }
 
   /** Resolves when there is room (or nothing is held). */
