@@ -51,7 +51,8 @@ describe('RecordWriter', () => {
     await turn();
     void writer.write([record('y')]);
     kafka.answer(new Error('broker down'));
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // The second request comes after the retry delay; waited for, not timed, so a slow machine cannot fail this.
+    while (kafka.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(written).toBe(false);
     expect(kafka.requests).toEqual([['x'], ['x', 'y']]);
     kafka.answer();
