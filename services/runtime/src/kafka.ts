@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type Consumer, type ConsumerConfig, type Producer, type ProducerConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from 'pino';
+import { useFastCrc32c } from './kafkajs-crc32c';
 
 /**
  * The hub's one door to the Kafka client library. kafkajs has had no release since 2023; keeping
@@ -29,6 +30,8 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 
 export function createKafka(settings: KafkaSettings): KafkaClients {
   const log = settings.logger.child({ component: 'kafkajs' });
+  const crc = useFastCrc32c();
+  if (crc !== 'fast') log.info({ crc32c: crc }, 'kafkajs keeps its own CRC32C: producing costs more CPU');
   const kafka = new Kafka({
     clientId: settings.clientId,
     brokers: [...settings.brokers],

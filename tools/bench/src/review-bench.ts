@@ -17,6 +17,8 @@
  *     REVIEW_BENCH_ROUNDS        time each child this many times, alternating, and print medians (default 1)
  *     REVIEW_BENCH_COMPARE_MAIN  also time this review entry point (e.g. a build of the previous
  *                                version) in the same run, so a change is judged under the same load
+ *     REVIEW_…                   the review service's own settings (e.g. REVIEW_PARTITIONS_CONCURRENTLY)
+ *                                reach both children
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -194,7 +196,10 @@ async function main(): Promise<void> {
       return total;
     };
     if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
+    // The review service's own settings (REVIEW_…, not REVIEW_BENCH_…) reach the children, to try other values.
+    const tuning = Object.entries(process.env).filter(([k]) => k.startsWith('REVIEW_') && !k.startsWith('REVIEW_BENCH_'));
     const childEnv = {
+      ...Object.fromEntries(tuning),
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       KAFKA_BROKERS: kafka.bootstrap,
