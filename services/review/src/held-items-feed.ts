@@ -110,8 +110,12 @@ export class HeldItemsFeed {
   private apply(topic: string, partition: number, message: Parameters<typeof heldFromRecord>[0] & { offset: string }): void {
     try {
       if (topic === TOPICS.reviewHeld) {
-        const { held, original } = heldFromRecord(message);
-        this.items.hold(held, original);
+        // A hold this instance wrote was noted when written (ReviewDesk.noteWritten), and a
+        // second hold of an event changes nothing: only others' holds need decoding.
+        if (!this.items.hasHoldOf(message)) {
+          const { held, original } = heldFromRecord(message);
+          this.items.hold(held, original);
+        }
       } else {
         const decision = decisionFromRecord(message);
         if (decision) this.items.decide(decision);

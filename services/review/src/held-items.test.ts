@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { decodeEvent, encodeEvent, HUB_HEADERS, TOPICS, type ReviewDecided } from '@gongkai/contracts';
+import { decodeEvent, encodeEvent, EventDecodeError, EVENT_HEADERS, HUB_HEADERS, TOPICS, type ReviewDecided } from '@gongkai/contracts';
 import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
 import { validateChannelLimits } from './deadlines';
 import { HeldItems, decisionFromRecord, heldFromRecord, type HeldEvent } from './held-items';
@@ -69,7 +69,41 @@ describe('heldFromRecord', () => {
   });
 });
 
+describe('heldFromRecord, for a hold this process wrote', () => {
+  it('reads the event the record carries instead of decoding its value again, and shows the same hold', () => {
+    const { held: record } = holdDocument('lc-1', 'evt-1');
+    const fromValue = heldFromRecord({ ...record, event: undefined, timestamp: '1750993800000' });
+    const unreadable = Buffer.from('not an Avro event');
+    expect(heldFromRecord({ ...record, value: unreadable, timestamp: '1750993800000' }).held).toEqual(fromValue.held);
+    // Without the event the value is all there is: proof the line above never read it.
+    let thrown: unknown;
+    try {
+      heldFromRecord({ ...record, value: unreadable, event: undefined });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(EventDecodeError);
+  });
+});
+
 describe('HeldItems', () => {
+  it('knows from its key and ce_id alone whether a review.held record brings a hold it has', () => {
+    const items = new HeldItems();
+    const { held: record } = holdDocument('lc-1', 'evt-1');
+    const readBack = { key: Buffer.from(record.key), value: Buffer.from('never decoded'), headers: { ...record.headers } };
+    expect(items.hasHoldOf(readBack)).toBe(false);
+    const { held, original: kept } = heldFromRecord(record);
+    items.hold(held, kept);
+    expect(items.hasHoldOf(readBack)).toBe(true);
+    expect(items.hasHoldOf({ ...readBack, key: Buffer.from('lc-2') })).toBe(false);
+    expect(items.hasHoldOf({ ...readBack, headers: { ...record.headers, [EVENT_HEADERS.id]: Buffer.from('evt-2') } })).toBe(false);
+    expect(items.hasHoldOf({ ...readBack, headers: { ...record.headers, [EVENT_HEADERS.id]: undefined } })).toBe(false);
+    expect(items.hasHoldOf({ ...readBack, key: null })).toBe(false);
+    // A decision alone is not a hold.
+    items.decide(decision('lc-3', 'evt-3', 'APPROVED'));
+    expect(items.hasHoldOf({ ...readBack, key: 'lc-3', headers: { ...record.headers, [EVENT_HEADERS.id]: 'evt-3' } })).toBe(false);
+  });
+
   it('lists a held event as waiting until a final decision, which takes its bytes away', () => {
     const items = new HeldItems();
     items.hold(heldEvent('lc-1', 'evt-1', 1000), original);

@@ -10,6 +10,7 @@
  * review service reviewing it again after a restart) does not reopen it.
  */
 import {
+  EVENT_HEADERS,
   FINDING_KINDS,
   HUB_HEADERS,
   decodeEvent,
@@ -95,6 +96,17 @@ export class HeldItems {
     return entry?.held ? { held: entry.held, decision: entry.decision ?? null } : undefined;
   }
 
+  /**
+   * Whether the hold a `review.held` record carries is known already, judged by the record's
+   * key (its publication) and `ce_id` header (its event) without decoding its value.
+   */
+  hasHoldOf(record: KafkaMessageLike): boolean {
+    const header = record.headers?.[EVENT_HEADERS.id];
+    const eventId = Array.isArray(header) ? header[0] : header;
+    if (eventId === undefined || record.key === undefined || record.key === null) return false;
+    return this.entries.get(keyOf(record.key.toString(), eventId.toString()))?.held !== undefined;
+  }
+
   /** The record to release for an event that waits for a decision; undefined once decided. */
   original(publicationId: string, eventId: string): HeldOriginal | undefined {
     const entry = this.entries.get(keyOf(publicationId, eventId));
@@ -149,6 +161,11 @@ function sortByHeldAt(items: HeldItem[]): HeldItem[] {
 export interface HeldRecordLike extends KafkaMessageLike {
   /** Kafka's record timestamp in epoch milliseconds, as kafkajs gives it; when the event was held. */
   readonly timestamp?: string;
+  /**
+   * The event the record's value holds, when its writer has it decoded already (a record this
+   * process produced); it saves decoding the value again. Never sent to Kafka.
+   */
+  readonly event?: AnyHubEvent;
 }
 
 /**
@@ -157,7 +174,7 @@ export interface HeldRecordLike extends KafkaMessageLike {
  * @throws EventDecodeError when the record is not an event the hub can read.
  */
 export function heldFromRecord(record: HeldRecordLike, now: () => Date = () => new Date()): { held: HeldEvent; original: HeldOriginal } {
-  const event = decodeEvent(record);
+  const event = record.event ?? decodeEvent(record);
   const headers = stringHeaders(record.headers ?? {});
   const at = record.timestamp === undefined ? NaN : Number(record.timestamp);
   const held: HeldEvent = {

@@ -8,6 +8,7 @@ import { textHeaders, type OutgoingRecord } from '@gongkai/runtime';
 import { GATE_DECIDER, cancellationRecords, decisionRecord, supersededBy, supersessionRecords, type DecidedEventRef } from './decision-records';
 import { formationDateOf, proactiveDueDates, type ChannelLimits } from './deadlines';
 import { reviewEvent, toDecisionFindings, type ReviewConfig } from './review-gate';
+import type { HeldRecordLike } from './held-items';
 import { planRoute, type RouteTarget, type Routing } from './routing';
 import type { InterpretationTracker } from './interpretation-tracker';
 import { chinaDateOf, type WorkingCalendar } from './working-calendar';
@@ -82,9 +83,17 @@ export function processAccepted(
       revision,
       findings: held,
     };
+    // `event` rides along in memory so that the read model notes the hold without decoding the value again.
+    const heldRecord: OutgoingRecord & HeldRecordLike = {
+      topic: TOPICS.reviewHeld,
+      key: event.subject,
+      value: original.value,
+      headers: { ...headers, [HUB_HEADERS.findings]: JSON.stringify(held) },
+      event,
+    };
     return [
       ...supersessions,
-      { topic: TOPICS.reviewHeld, key: event.subject, value: original.value, headers: { ...headers, [HUB_HEADERS.findings]: JSON.stringify(held) } },
+      heldRecord,
       decisionRecord(about, 'HELD', GATE_DECIDER, config.now?.() ?? new Date(), null),
     ];
   }

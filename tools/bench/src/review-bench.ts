@@ -26,7 +26,7 @@ import { join, resolve } from 'node:path';
 import { TOPICS, avroBytes, decodeEvent, encodeEvent, getDefaultRegistry, type EncodedEvent } from '@gongkai/contracts';
 import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
 import { KAFKA_VERSION, LocalKafka } from '@gongkai/local-kafka';
-import { loadReviewConfig } from '@gongkai/review';
+import { REVIEW_DEAD_LETTER_TOPIC, loadReviewConfig } from '@gongkai/review';
 import { stringHeaders } from '@gongkai/review/dist/review-processor';
 import { boundedRequests, createKafka, createLogger, ensureTopics, topicMessagesOf, type OutgoingRecord } from '@gongkai/runtime';
 import { startNodeChild, stopAllChildren } from './child-process';
@@ -190,10 +190,33 @@ async function main(): Promise<void> {
 
     const admin = clients.kafka.admin();
     await admin.connect();
-    const countOf = async (topics: readonly string[]): Promise<number> => {
-      let total = 0;
-      for (const topic of topics) for (const p of await admin.fetchTopicOffsets(topic)) total += Number(p.high);
-      return total;
+    // A topic the review service has just created may have no leader for a moment: ask again.
+    const countOf = async (topics: readonly string[], attempts = 100): Promise<number> => {
+      try {
+        const existing = new Set(await admin.listTopics());
+        let total = 0;
+        for (const topic of topics) if (existing.has(topic)) for (const p of await admin.fetchTopicOffsets(topic)) total += Number(p.high);
+        return total;
+      } catch (err) {
+        if (attempts <= 1) throw err;
+        await new Promise((r) => setTimeout(r, 50));
+        return countOf(topics, attempts - 1);
+      }
+    };
+    /**
+     * Every review run starts from empty output topics (the review service creates them again):
+     * a second run would otherwise find the first run's holds of the same publications waiting,
+     * and review each of their documents as a revision that may end a wait, which is not the
+     * workload measured.
+     */
+    const REVIEW_OUTPUTS: readonly string[] = [TOPICS.released, TOPICS.reviewHeld, TOPICS.reviewDecisions, TOPICS.alerts, REVIEW_DEAD_LETTER_TOPIC];
+    const resetReviewOutputs = async (): Promise<void> => {
+      const existing = (await admin.listTopics()).filter((t) => REVIEW_OUTPUTS.includes(t));
+      if (existing.length > 0) await admin.deleteTopics({ topics: existing, timeout: 30_000 });
+      for (let waited = 0; (await admin.listTopics()).some((t) => existing.includes(t)); waited += 100) {
+        if (waited > 30_000) throw new Error(`review output topics still there 30 s after deleting them`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     };
     if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
     // The review service's own settings (REVIEW_…, not REVIEW_BENCH_…) reach the children, to try other values.
@@ -241,6 +264,7 @@ async function main(): Promise<void> {
       const ioAfter = ioBytes(child.process.pid ?? 0);
       await child.stop();
       const timed = done - from;
+      process.stdout.write(`bench: ${name} (${groupId}): ${formatCount(timed / seconds)} documents/s, ${(((usage.process ?? 0) / 100) * seconds * 1000 / Math.max(1, timed)).toFixed(3)} CPU ms/doc, Kafka ${Math.round(usage.kafka ?? 0)}% CPU, other ${Math.round(usage.others ?? 0)}%\n`);
       const cpuMsPerDoc = (pct: number | undefined): number => ((pct ?? 0) / 100) * seconds * 1000 / Math.max(1, timed);
       return {
         rate: timed / seconds,
@@ -258,7 +282,9 @@ async function main(): Promise<void> {
     // Rounds alternate the children, so a busy neighbour weighs on each alike; each row is the median.
     const runs: Record<'review' | 'compared' | 'passThrough', Measured[]> = { review: [], compared: [], passThrough: [] };
     for (let round = 1; round <= ROUNDS; round++) {
+      await resetReviewOutputs();
       runs.review.push(await timeChild('review', join(REPO_ROOT, 'services/review/dist/main.js'), {}, `review-bench-${round}`, [TOPICS.released, TOPICS.reviewHeld]));
+      if (COMPARE_MAIN) await resetReviewOutputs();
       if (COMPARE_MAIN) runs.compared.push(await timeChild('review-compared', COMPARE_MAIN, {}, `review-bench-compared-${round}`, [TOPICS.released, TOPICS.reviewHeld]));
       if (PASS_THROUGH) {
         runs.passThrough.push(await timeChild('pass-through', __filename, { [MODE_VARIABLE]: PASS_THROUGH_MODE }, `review-bench-pass-through-${round}`, [PASS_THROUGH_TOPIC]));
