@@ -1,6 +1,7 @@
 import { Kafka, logLevel, type Consumer, type ConsumerConfig, type Producer, type ProducerConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from 'pino';
 import { useFastCrc32c } from './kafkajs-crc32c';
+import { kafkajsLevel } from './kafkajs-log';
 
 /**
  * The hub's one door to the Kafka client library. kafkajs has had no release since 2023; keeping
@@ -21,13 +22,6 @@ export interface KafkaClients {
   consumer(config: ConsumerConfig): Consumer;
 }
 
-const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
-  [logLevel.ERROR]: 'error',
-  [logLevel.WARN]: 'warn',
-  [logLevel.INFO]: 'info',
-  [logLevel.DEBUG]: 'debug',
-};
-
 export function createKafka(settings: KafkaSettings): KafkaClients {
   const log = settings.logger.child({ component: 'kafkajs' });
   const crc = useFastCrc32c();
@@ -42,7 +36,7 @@ export function createKafka(settings: KafkaSettings): KafkaClients {
       () =>
       ({ level, log: entry }: LogEntry) => {
         const { message, ...rest } = entry;
-        log[LEVELS[level] ?? 'info'](rest, message);
+        log[kafkajsLevel(level, entry)](rest, message);
       },
   });
   return {
