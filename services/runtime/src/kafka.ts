@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Consumer, type ConsumerConfig, type Producer, type ProducerConfig, type LogEntry } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Consumer, type ConsumerConfig, type Producer, type ProducerConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from 'pino';
 import { useFastCrc32c } from './kafkajs-crc32c';
 import { kafkajsLevel } from './kafkajs-log';
@@ -44,6 +44,8 @@ export function createKafka(settings: KafkaSettings): KafkaClients {
     producer: (overrides = {}) =>
       kafka.producer({
         idempotent: true,
+        // kafkajs 2's default (murmur2, as Java clients partition), named so that kafkajs does not warn about its change from 1.x.
+        createPartitioner: Partitioners.DefaultPartitioner,
         // One request in flight per broker keeps the idempotent sequence numbers in order on retry.
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,

@@ -41,11 +41,21 @@ function transientMessages(): Set<string> {
 const TRANSIENT = transientMessages();
 
 /**
+ * kafkajs's error for a CreateTopics answer with an error for any topic. It returns normally
+ * when every one is TOPIC_ALREADY_EXISTS (another instance created the topic first), and
+ * otherwise throws the errors to the caller, which logs what failed.
+ */
+const TOPIC_CREATION_ERRORS = 'Topic creation errors';
+
+/**
  * The level a kafkajs log entry is written at: kafkajs's own, except that a failed response
- * whose error is one of the transient ones above is a warning, not an error.
+ * whose error is one of the transient ones above, or a CreateTopics answer with errors, is a
+ * warning, not an error.
  */
 export function kafkajsLevel(level: number, entry: { readonly message: string; readonly error?: unknown }): LogLevelName {
   const name = LEVELS[level] ?? 'info';
-  if (name === 'error' && entry.message.startsWith('Response ') && typeof entry.error === 'string' && TRANSIENT.has(entry.error)) return 'warn';
+  if (name !== 'error' || !entry.message.startsWith('Response ') || typeof entry.error !== 'string') return name;
+  if (TRANSIENT.has(entry.error)) return 'warn';
+  if (entry.message.startsWith('Response CreateTopics(') && entry.error === TOPIC_CREATION_ERRORS) return 'warn';
   return name;
 }
