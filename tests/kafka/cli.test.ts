@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,8 +28,14 @@ describe('gongkai-kafka CLI', () => {
 
   it('starts a usable broker, reuses it on a second start, and stops leaving no Java process', async () => {
     const port = await freePort();
-    const first = await run(process.execPath, [cli, 'start', '--state-dir', stateDir, '--port', String(port)]);
+    // HUB_KAFKA_JIT=full gives the JVM its usual tiers (the default, quick, stops at C1: see the cluster test).
+    const first = await run(process.execPath, [cli, 'start', '--state-dir', stateDir, '--port', String(port)], { env: { ...process.env, HUB_KAFKA_JIT: 'full' } });
     expect(first.stdout).toContain(`started at 127.0.0.1:${port}`);
+    const { javaPids } = readState(stateDir)!;
+    expect(javaPids).toHaveLength(1);
+    const args = readFileSync(`/proc/${javaPids[0]}/cmdline`, 'utf8').split('\0');
+    expect(args).toContain('kafka.Kafka');
+    expect(args.filter((a) => a.startsWith('-XX:TieredStopAtLevel'))).toEqual([]);
 
     const admin = testKafka([`127.0.0.1:${port}`]).kafka.admin();
     await admin.connect();

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { LocalKafka } from '@gongkai/local-kafka';
 import { ensureTopics } from '@gongkai/runtime';
 import { eventually, testKafka, unique } from '../support/kafka';
@@ -10,11 +11,23 @@ describe('3-node local cluster', () => {
   let cluster: LocalKafka;
 
   beforeAll(async () => {
-    cluster = await LocalKafka.start({ nodes: 3, heapMb: 384, extraProperties: { 'broker.session.timeout.ms': 4000, 'broker.heartbeat.interval.ms': 1000 } });
+    // Started as by default, whatever HUB_KAFKA_JIT this shell has.
+    const { HUB_KAFKA_JIT: _jit, ...env } = process.env;
+    cluster = await LocalKafka.start({ nodes: 3, heapMb: 384, env, extraProperties: { 'broker.session.timeout.ms': 4000, 'broker.heartbeat.interval.ms': 1000 } });
   }, 180_000);
 
   afterAll(async () => {
     await cluster?.stop();
+  });
+
+  it("runs each node's JVM with the first JIT tier only, the default for a broker that lives minutes (HUB_KAFKA_JIT=quick)", () => {
+    const pids = cluster.nodes.map((n) => n.pid);
+    expect(pids).toHaveLength(3);
+    for (const pid of pids) {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      expect(args).toContain('kafka.Kafka');
+      expect(args).toContain('-XX:TieredStopAtLevel=1');
+    }
   });
 
   it('keeps every acknowledged message when a node is killed mid-stream, and the node rejoins', async () => {
