@@ -264,8 +264,8 @@ async function main(): Promise<void> {
       const ioAfter = ioBytes(child.process.pid ?? 0);
       await child.stop();
       const timed = done - from;
-      process.stdout.write(`bench: ${name} (${groupId}): ${formatCount(timed / seconds)} documents/s, ${(((usage.process ?? 0) / 100) * seconds * 1000 / Math.max(1, timed)).toFixed(3)} CPU ms/doc, Kafka ${Math.round(usage.kafka ?? 0)}% CPU, other ${Math.round(usage.others ?? 0)}%\n`);
       const cpuMsPerDoc = (pct: number | undefined): number => ((pct ?? 0) / 100) * seconds * 1000 / Math.max(1, timed);
+      process.stdout.write(`bench: ${name} (${groupId}): ${formatCount(timed / seconds)} documents/s, ${cpuMsPerDoc(usage.process).toFixed(3)} CPU ms/doc, Kafka ${Math.round(usage.kafka ?? 0)}% CPU, other ${Math.round(usage.others ?? 0)}%\n`);
       return {
         rate: timed / seconds,
         done: done - before,
@@ -284,8 +284,10 @@ async function main(): Promise<void> {
     for (let round = 1; round <= ROUNDS; round++) {
       await resetReviewOutputs();
       runs.review.push(await timeChild('review', join(REPO_ROOT, 'services/review/dist/main.js'), {}, `review-bench-${round}`, [TOPICS.released, TOPICS.reviewHeld]));
-      if (COMPARE_MAIN) await resetReviewOutputs();
-      if (COMPARE_MAIN) runs.compared.push(await timeChild('review-compared', COMPARE_MAIN, {}, `review-bench-compared-${round}`, [TOPICS.released, TOPICS.reviewHeld]));
+      if (COMPARE_MAIN) {
+        await resetReviewOutputs();
+        runs.compared.push(await timeChild('review-compared', COMPARE_MAIN, {}, `review-bench-compared-${round}`, [TOPICS.released, TOPICS.reviewHeld]));
+      }
       if (PASS_THROUGH) {
         runs.passThrough.push(await timeChild('pass-through', __filename, { [MODE_VARIABLE]: PASS_THROUGH_MODE }, `review-bench-pass-through-${round}`, [PASS_THROUGH_TOPIC]));
       }
