@@ -240,6 +240,29 @@ describe('gateway: Publish', () => {
     expect(found.map((f) => f.key).sort()).toEqual([good1.publicationId, good2.publicationId].sort());
   });
 
+  it('works the same with the Kafka producer on the gRPC thread (GATEWAY_PRODUCER_THREAD=false), restart included', async () => {
+    const single = await startTestGateway({ env: { GATEWAY_PRODUCER_THREAD: 'false' } });
+    try {
+      const publishTo = (request: unknown): Promise<Answer> => call<never, Answer>(single.client, single.client.Publish, request as never, auth(TOKENS.docs));
+      const id = unique('evt');
+      const doc = document();
+      const first = await publishTo(publishRequest(id, doc));
+      expect(first).toMatchObject({ topic: 'disclosure', duplicate: false });
+      await single.restart();
+      expect(await publishTo(publishRequest(id, doc))).toEqual({ ...first, duplicate: true });
+      const batchDoc = document();
+      const res = await call(single.client, single.client.PublishBatch, { items: [publishRequest(unique('evt'), batchDoc), publishRequest(id, doc)] }, auth(TOKENS.docs));
+      const results = (res as { results: { outcome: string; published?: Answer }[] }).results;
+      expect(results.map((r) => [r.outcome, r.published?.duplicate])).toEqual([
+        ['published', false],
+        ['published', true],
+      ]);
+      expect(await disclosed(new Set([doc.publicationId, batchDoc.publicationId]), 2)).toHaveLength(2);
+    } finally {
+      await single.close();
+    }
+  });
+
   it('Retract publishes a retraction of a known publication, and GetPublication shows it retracted', async () => {
     const doc = document();
     await publish(publishRequest(unique('evt'), doc));

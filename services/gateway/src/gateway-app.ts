@@ -41,7 +41,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, track?
     logLevel: config.LOG_LEVEL,
     acceptedEventsFile: store.file,
     retentionMs: store.retentionMs,
-  });
+  }, { onThread: config.GATEWAY_PRODUCER_THREAD, logger });
 
   let healthy = false;
   const healthRef: { current?: ReturnType<typeof createGrpcServer>['health'] } = {};

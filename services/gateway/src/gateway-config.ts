@@ -21,6 +21,8 @@ export const gatewayVariables = {
    * unary calls/s against a local broker); more help only where a broker is far away.
    */
   GATEWAY_PRODUCERS: env.integer({ default: 1, min: 1, max: 16 }),
+  /** Run the Kafka producer on a thread of its own (true) or on the gRPC thread. */
+  GATEWAY_PRODUCER_THREAD: env.boolean({ default: true }),
   /** Mutual TLS: all three set turns it on; the client certificate's CN names the caller. */
   GATEWAY_TLS_CERT: env.string({ optional: true }),
   GATEWAY_TLS_KEY: env.string({ optional: true }),

@@ -39,6 +39,25 @@ export type RecordedEvent = AcceptedEvent & {
 /** What the producer thread records once Kafka has an event: all of it but where and when. */
 export type AcceptedFacts = Omit<RecordedEvent, 'topic' | 'partition' | 'offset' | 'acceptedAt'>;
 
+/** The accepted facts with Kafka's position and the time, as one object of a fixed shape. */
+export function recordedEvent(facts: AcceptedFacts, position: { topic: string; partition: number; offset: string }, acceptedAt: number): RecordedEvent {
+  return {
+    caller: facts.caller,
+    eventId: facts.eventId,
+    payloadSha256: facts.payloadSha256,
+    eventType: facts.eventType,
+    subject: facts.subject,
+    topic: position.topic,
+    partition: position.partition,
+    offset: position.offset,
+    acceptedAt,
+    revision: facts.revision,
+    issuingBody: facts.issuingBody,
+    title: facts.title,
+    requestStep: facts.requestStep,
+  };
+}
+
 /** Opens (and if need be creates) the gateway's SQLite file of accepted events, in WAL mode. */
 function openAcceptedEvents(file: string): Database.Database {
   const db = new Database(file);

@@ -194,7 +194,7 @@ export class IngestHandler {
     }
 
     const hash = payloadHash(type, encoded.value);
-    const accepted: AcceptedFacts = { caller: caller.id, eventId, payloadSha256: hash, eventType: type, subject: encoded.key, ...describe(type, data, issuingBody) };
+    const accepted = acceptedFacts(caller.id, eventId, hash, type, encoded.key, data, issuingBody);
     const sent = this.deps.publisher.publish({ topic: TOPICS.disclosure, ...encoded }, accepted).then(
       (position) => {
         store.noteRecorded(caller.id, eventId);
@@ -293,9 +293,19 @@ function issuingBodyOf(type: EventType, data: unknown, store: IdempotencyStore):
   }
 }
 
-function describe(type: EventType, data: unknown, issuingBody: string | undefined): Partial<AcceptedFacts> {
+/** What is recorded with the event once Kafka has it; always the same shape (this runs for every event). */
+function acceptedFacts(callerId: string, eventId: string, payloadSha256: string, type: EventType, subject: string, data: unknown, issuingBody: string | undefined): AcceptedFacts {
   const d = data as { revision?: number; title?: string; step?: string };
-  if (type === 'request.status_changed') return { requestStep: d.step ?? 'UNKNOWN' };
-  if (type === 'publication.retracted') return {};
-  return { ...(d.revision !== undefined ? { revision: d.revision } : {}), ...(d.title ? { title: d.title } : {}), ...(issuingBody ? { issuingBody } : {}) };
+  const publication = type !== 'request.status_changed' && type !== 'publication.retracted';
+  return {
+    caller: callerId,
+    eventId,
+    payloadSha256,
+    eventType: type,
+    subject,
+    revision: publication ? d.revision : undefined,
+    title: publication ? d.title || undefined : undefined,
+    issuingBody: publication ? issuingBody || undefined : undefined,
+    requestStep: type === 'request.status_changed' ? (d.step ?? 'UNKNOWN') : undefined,
+  };
 }

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { Logger } from '@gongkai/runtime';
 import type { OutgoingRecord, RecordPosition } from './batching-publisher';
 import type { AcceptedFacts } from './idempotency-store';
+import { RecordProducer } from './producer-core';
 import type { ProducerThreadData, RecordToPublish, ToMain, ToProducer } from './producer-thread-messages';
 
 /** Hands records to Kafka, has those Kafka took recorded as accepted, and learns where they went. */
@@ -25,33 +27,28 @@ export class UnrecordedError extends Error {
 }
 
 /**
- * The main thread's side of the producer thread (producer-thread.ts). Records posted within one
- * turn of the event loop travel in one message, as do the answers.
+ * The gRPC thread's side of the producer (producer-core.ts). On its own thread (the default),
+ * records posted within one turn of the event loop travel in one message, as do the answers;
+ * with `onThread: false` the producer runs here and is called directly.
  */
 export class ThreadedPublisher implements RecordPublisher {
-  private readonly worker: Worker;
+  private readonly worker: Worker | undefined;
+  private readonly local: RecordProducer | undefined;
   private readonly waiting = new Map<number, { resolve: (p: RecordPosition) => void; reject: (e: Error) => void }>();
   private outbox: RecordToPublish[] = [];
   private nextId = 0;
   private stopped: Promise<void> | undefined;
   private onStopped: (() => void) | undefined;
 
-  constructor(data: ProducerThreadData) {
-    this.worker = new Worker(join(__dirname, 'producer-thread.js'), { workerData: data });
-    this.worker.on('message', (batch: ToMain[]) => {
-      for (const message of batch) {
-        if (message.kind === 'stopped') {
-          this.onStopped?.();
-          continue;
-        }
-        const waiter = this.waiting.get(message.id);
-        this.waiting.delete(message.id);
-        if (message.kind === 'published') waiter?.resolve(message.position);
-        else waiter?.reject(message.stage === 'record' ? new UnrecordedError(message.error) : new ProducerError(message.error));
-      }
-    });
-    this.worker.on('error', (err) => this.failAll(err));
-    this.worker.on('exit', (code) => this.failAll(new ProducerError(`the producer thread exited (code ${code})`)));
+  constructor(data: ProducerThreadData, options: { onThread: boolean; logger: Logger }) {
+    if (options.onThread) {
+      this.worker = new Worker(join(__dirname, 'producer-thread.js'), { workerData: data });
+      this.worker.on('message', (batch: ToMain[]) => this.answered(batch));
+      this.worker.on('error', (err) => this.failAll(err));
+      this.worker.on('exit', (code) => this.failAll(new ProducerError(`the producer thread exited (code ${code})`)));
+    } else {
+      this.local = new RecordProducer(data, options.logger.child({ component: 'producer' }), (batch) => this.answered(batch));
+    }
   }
 
   publish(record: OutgoingRecord, accepted: AcceptedFacts): Promise<RecordPosition> {
@@ -59,6 +56,10 @@ export class ThreadedPublisher implements RecordPublisher {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.waiting.set(id, { resolve, reject });
+      if (this.local) {
+        this.local.publish([{ id, record, accepted }]);
+        return;
+      }
       this.outbox.push({ id, record, accepted });
       if (this.outbox.length === 1) setImmediate(() => this.flush());
     });
@@ -68,17 +69,30 @@ export class ThreadedPublisher implements RecordPublisher {
     this.stopped ??= new Promise<void>((done) => {
       this.flush();
       this.onStopped = done;
-      const message: ToProducer = { kind: 'stop' };
-      this.worker.postMessage(message);
-    }).then(() => this.worker.terminate().then(() => undefined));
+      if (this.local) this.local.stop();
+      else this.worker?.postMessage({ kind: 'stop' } satisfies ToProducer);
+    }).then(() => this.worker?.terminate().then(() => undefined));
     return this.stopped;
+  }
+
+  private answered(batch: ToMain[]): void {
+    for (const message of batch) {
+      if (message.kind === 'stopped') {
+        this.onStopped?.();
+        continue;
+      }
+      const waiter = this.waiting.get(message.id);
+      this.waiting.delete(message.id);
+      if (message.kind === 'published') waiter?.resolve(message.position);
+      else waiter?.reject(message.stage === 'record' ? new UnrecordedError(message.error) : new ProducerError(message.error));
+    }
   }
 
   private flush(): void {
     if (this.outbox.length === 0) return;
     const message: ToProducer = { kind: 'publish', records: this.outbox };
     this.outbox = [];
-    this.worker.postMessage(message);
+    this.worker?.postMessage(message);
   }
 
   private failAll(err: Error): void {

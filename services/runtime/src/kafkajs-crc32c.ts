@@ -38,10 +38,15 @@ export function useFastCrc32c(): Crc32cState {
   }
   if (require.cache[crcPath]?.exports === fastCrc32c) return 'fast';
   if (require.cache[batchPath]) return 'kafkajs-loaded-first';
-  const replacement = new Module(crcPath);
-  replacement.filename = crcPath;
-  replacement.loaded = true;
-  replacement.exports = fastCrc32c;
-  require.cache[crcPath] = replacement;
+  putInModuleCache(crcPath, fastCrc32c);
   return 'fast';
+}
+
+/** Make `require(path)` give `exports` from now on, as if the file at `path` had been loaded. */
+export function putInModuleCache(path: string, exports: unknown): void {
+  const replacement = new Module(path);
+  replacement.filename = path;
+  replacement.loaded = true;
+  replacement.exports = exports;
+  require.cache[path] = replacement;
 }

@@ -27,6 +27,8 @@ export const benchVariables = {
   BENCH_BATCH_EVENT_BYTES: env.integer({ default: 2048, min: 512, max: 1_048_576 }),
   /** Run this gateway entry point instead of services/gateway/dist/main.js, e.g. to compare a candidate build. */
   BENCH_GATEWAY_MAIN: env.string({ optional: true }),
+  /** Extra Node.js options for the gateway child, space-separated (e.g. `--single-threaded-gc`). */
+  BENCH_GATEWAY_NODE_ARGS: env.string({ optional: true }),
   /** Write a CPU profile of the gateway child (`node --cpu-prof`) into this folder. */
   BENCH_PROFILE_DIR: env.string({ optional: true }),
   /** Also write the figures as JSON here. */

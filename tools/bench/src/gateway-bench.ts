@@ -99,7 +99,7 @@ async function main(config: BenchConfig, work: string, aborted: Promise<never>):
         LOG_LEVEL: 'warn',
       }),
       logFile: join(work, 'gateway.log'),
-      nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+      nodeArgs: [...(config.BENCH_GATEWAY_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     });
 
     const IngestService = loadIngestService().gongkai.hub.v1.IngestService;

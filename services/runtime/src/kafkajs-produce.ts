@@ -1,0 +1,276 @@
+import { fastCrc32c, putInModuleCache } from './kafkajs-crc32c';
+
+/**
+ * kafkajs encodes a produce request in many small steps: a new zero-filled 512-byte buffer for
+ * every record and every header, a `Buffer.from([...])` for every varint, and each record's
+ * bytes copied four to six times as encoders nest (record → batch → partition → topic →
+ * request). For a request of 30 records of 2 KB that is about 50 µs per record, the largest
+ * part of a publish in the gateway. `encodeProduceRequest` writes the same bytes in one pass
+ * into one buffer, sized first.
+ *
+ * `useFastProduceEncoding` puts it in place of kafkajs's Produce v3 request module (v4–v7, the
+ * versions Kafka 4 speaks, are v3 with another version number) in Node's module cache, the way
+ * `useFastCrc32c` does; kafkajs loads that module on the first produce. Requests the fast path
+ * does not cover (compression, explicit timestamps, values that are neither strings nor Buffers)
+ * go to kafkajs's own encoder, unchanged. The unit tests compare the two byte for byte, and the
+ * broker checks every batch's CRC and record framing.
+ */
+export type ProduceEncodingState =
+  /** kafkajs will encode produce requests with `encodeProduceRequest`. */
+  | 'fast'
+  /** kafkajs already loaded its own Produce v3 request module in this process, and keeps it. */
+  | 'kafkajs-loaded-first'
+  /** This kafkajs has no module at the expected path (another version): it keeps its own. */
+  | 'unavailable';
+
+type Bytes = string | Buffer | null | undefined;
+export interface ProduceMessage {
+  readonly key?: Bytes;
+  readonly value?: Bytes;
+  readonly headers?: Readonly<Record<string, unknown>>;
+  readonly timestamp?: unknown;
+}
+export interface ProducePartition {
+  readonly partition: number;
+  readonly firstSequence?: number;
+  readonly messages: readonly ProduceMessage[];
+}
+export interface ProduceRequestArgs {
+  readonly acks: number;
+  readonly timeout: number;
+  readonly transactionalId?: string | null;
+  /** kafkajs's Long, or a number. */
+  readonly producerId?: unknown;
+  readonly producerEpoch?: number;
+  readonly compression?: number;
+  readonly topicData: readonly { readonly topic: string; readonly partitions: readonly ProducePartition[] }[];
+}
+
+const REQUEST_MODULE = 'kafkajs/src/protocol/requests/produce/v3/request.js';
+const ENCODER_MODULE = 'kafkajs/src/protocol/encoder.js';
+const LONG_MODULE = 'kafkajs/src/utils/long.js';
+const MAGIC_BYTE = 2;
+const TRANSACTIONAL_MASK = 16;
+/** Record batch header from the base offset to the record count: 8+4+4+1+4+2+4+8+8+8+2+4+4. */
+const BATCH_HEADER_BYTES = 61;
+
+interface LongLike {
+  getHighBits(): number;
+  getLowBits(): number;
+}
+interface KafkajsParts {
+  readonly Long: { fromValue(v: unknown): LongLike; fromInt(v: number): LongLike };
+  readonly Encoder: new (initialSize?: number) => { buf: Buffer; offset: number };
+}
+let parts: KafkajsParts | undefined;
+function kafkajsParts(): KafkajsParts {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  parts ??= { Long: require(require.resolve(LONG_MODULE)) as KafkajsParts['Long'], Encoder: require(require.resolve(ENCODER_MODULE)) as KafkajsParts['Encoder'] };
+  return parts;
+}
+
+/** True when `encodeProduceRequest` gives kafkajs's bytes for these arguments; otherwise kafkajs encodes. */
+export function fastPathCovers(args: ProduceRequestArgs): boolean {
+  if ((args.compression ?? 0) !== 0) return false;
+  for (const { partitions } of args.topicData) {
+    for (const { messages } of partitions) {
+      for (const m of messages) {
+        if (m.timestamp !== null && m.timestamp !== undefined) return false;
+        if (!isBytes(m.key) || !isBytes(m.value)) return false;
+        const headers = m.headers ?? {};
+        for (const name in headers) {
+          if (!Object.prototype.hasOwnProperty.call(headers, name)) continue;
+          const v = headers[name];
+          if (Array.isArray(v) ? !v.every(isHeaderValue) : !isHeaderValue(v)) return false;
+        }
+      }
+    }
+  }
+  return true;
+}
+
+const isBytes = (v: unknown): v is Bytes => v === null || v === undefined || typeof v === 'string' || Buffer.isBuffer(v);
+const isHeaderValue = (v: unknown): v is string | Buffer => typeof v === 'string' || Buffer.isBuffer(v);
+
+/** Bytes of a zigzag varint of a non-negative number below 2^30, or of -1. */
+function varintBytes(n: number): number {
+  let v = n < 0 ? 1 : n * 2;
+  let bytes = 1;
+  while (v > 0x7f) {
+    bytes++;
+    v = Math.floor(v / 128);
+  }
+  return bytes;
+}
+
+function writeVarint(buf: Buffer, at: number, n: number): number {
+  let v = n < 0 ? 1 : n * 2;
+  while (v > 0x7f) {
+    buf[at++] = (v & 0x7f) | 0x80;
+    v = Math.floor(v / 128);
+  }
+  buf[at++] = v;
+  return at;
+}
+
+const lengthOf = (v: string | Buffer): number => (typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : v.length);
+
+/** A varint length and the bytes (a string as UTF-8), or -1 for none. */
+function writeVarintBytes(buf: Buffer, at: number, v: Bytes): number {
+  if (v === null || v === undefined) return writeVarint(buf, at, -1);
+  if (typeof v === 'string') {
+    at = writeVarint(buf, at, Buffer.byteLength(v, 'utf8'));
+    return at + buf.write(v, at, 'utf8');
+  }
+  at = writeVarint(buf, at, v.length);
+  return at + v.copy(buf, at);
+}
+
+const sizeOfVarintBytes = (v: Bytes): number => {
+  if (v === null || v === undefined) return 1;
+  const n = lengthOf(v);
+  return varintBytes(n) + n;
+};
+
+/** The headers as kafkajs lists them: an array value is one header per element. */
+function headerList(headers: Readonly<Record<string, unknown>> | undefined): [string, string | Buffer][] {
+  const list: [string, string | Buffer][] = [];
+  for (const key of Object.keys(headers ?? {})) {
+    const v = headers![key] as string | Buffer | (string | Buffer)[];
+    if (Array.isArray(v)) for (const each of v) list.push([key, each]);
+    else list.push([key, v]);
+  }
+  return list;
+}
+
+function writeInt64(buf: Buffer, at: number, long: LongLike): number {
+  buf.writeInt32BE(long.getHighBits(), at);
+  buf.writeInt32BE(long.getLowBits(), at + 4);
+  return at + 8;
+}
+
+/**
+ * The body of a Produce request v3–v7 (transactional id, acks, timeout, topic data with one
+ * uncompressed record batch per partition), byte for byte as kafkajs writes it, for arguments
+ * `fastPathCovers`.
+ */
+export function encodeProduceRequest(args: ProduceRequestArgs): Buffer {
+  const { Long } = kafkajsParts();
+  const transactionalId = args.transactionalId ?? null;
+  const producerId = args.producerId === undefined ? Long.fromInt(-1) : Long.fromValue(args.producerId);
+  const producerEpoch = args.producerEpoch ?? 0;
+
+  // Sizes first: every record's body, then the whole request.
+  const bodies: number[] = [];
+  const headerLists: [string, string | Buffer][][] = [];
+  let total = (transactionalId === null ? 2 : 2 + Buffer.byteLength(transactionalId, 'utf8')) + 2 + 4 + 4;
+  for (const { topic, partitions } of args.topicData) {
+    total += 2 + Buffer.byteLength(topic, 'utf8') + 4;
+    for (const { messages } of partitions) {
+      total += 4 + 4 + BATCH_HEADER_BYTES;
+      messages.forEach((m, i) => {
+        const headers = headerList(m.headers);
+        let body = 1 + 1 + varintBytes(i) + sizeOfVarintBytes(m.key) + sizeOfVarintBytes(m.value) + varintBytes(headers.length);
+        for (const [k, v] of headers) body += sizeOfVarintBytes(k) + sizeOfVarintBytes(v);
+        bodies.push(body);
+        headerLists.push(headers);
+        total += varintBytes(body) + body;
+      });
+    }
+  }
+
+  const buf = Buffer.allocUnsafe(total);
+  let at = 0;
+  if (transactionalId === null) at = buf.writeInt16BE(-1, at);
+  else {
+    at = buf.writeInt16BE(Buffer.byteLength(transactionalId, 'utf8'), at);
+    at += buf.write(transactionalId, at, 'utf8');
+  }
+  at = buf.writeInt16BE(args.acks, at);
+  at = buf.writeInt32BE(args.timeout, at);
+  at = buf.writeInt32BE(args.topicData.length, at);
+  let record = 0;
+  for (const { topic, partitions } of args.topicData) {
+    at = buf.writeInt16BE(Buffer.byteLength(topic, 'utf8'), at);
+    at += buf.write(topic, at, 'utf8');
+    at = buf.writeInt32BE(partitions.length, at);
+    for (const { partition, firstSequence, messages } of partitions) {
+      const now = Date.now();
+      at = buf.writeInt32BE(partition, at);
+      const recordSetAt = at;
+      at += 4; // record set size, written below
+      at = writeInt64(buf, at, Long.fromInt(0)); // base offset
+      const batchLengthAt = at;
+      at += 4;
+      at = buf.writeInt32BE(0, at); // partition leader epoch
+      at = buf.writeInt8(MAGIC_BYTE, at);
+      const crcAt = at;
+      at += 4;
+      at = buf.writeInt16BE(transactionalId === null ? 0 : TRANSACTIONAL_MASK, at);
+      at = buf.writeInt32BE(messages.length - 1, at); // last offset delta
+      at = writeInt64(buf, at, Long.fromValue(now)); // first timestamp
+      at = writeInt64(buf, at, Long.fromValue(now)); // max timestamp
+      at = writeInt64(buf, at, producerId);
+      at = buf.writeInt16BE(producerEpoch, at);
+      at = buf.writeInt32BE(firstSequence ?? 0, at);
+      at = buf.writeInt32BE(messages.length, at);
+      messages.forEach((m, i) => {
+        const headers = headerLists[record]!;
+        at = writeVarint(buf, at, bodies[record++]!);
+        buf[at++] = 0; // attributes
+        buf[at++] = 0; // timestamp delta: every record has the batch's time
+        at = writeVarint(buf, at, i);
+        at = writeVarintBytes(buf, at, m.key);
+        at = writeVarintBytes(buf, at, m.value);
+        at = writeVarint(buf, at, headers.length);
+        for (const [k, v] of headers) {
+          at = writeVarintBytes(buf, at, k);
+          at = writeVarintBytes(buf, at, v);
+        }
+      });
+      buf.writeInt32BE(at - recordSetAt - 4, recordSetAt);
+      buf.writeInt32BE(at - batchLengthAt - 4, batchLengthAt);
+      buf.writeUInt32BE(fastCrc32c(buf.subarray(crcAt + 4, at)), crcAt);
+    }
+  }
+  if (at !== total) throw new Error(`produce request sized ${total} bytes, written ${at}`);
+  return buf;
+}
+
+type RequestFactory = (args: ProduceRequestArgs) => { encode: () => Promise<unknown> };
+
+let installed: RequestFactory | undefined;
+
+export function useFastProduceEncoding(): ProduceEncodingState {
+  let path: string;
+  try {
+    path = require.resolve(REQUEST_MODULE);
+    require.resolve(ENCODER_MODULE);
+    require.resolve(LONG_MODULE);
+  } catch {
+    return 'unavailable';
+  }
+  const cached = require.cache[path];
+  if (cached && installed && cached.exports === installed) return 'fast';
+  if (cached) return 'kafkajs-loaded-first';
+  // kafkajs's own module, for what the fast path leaves to it; then ours takes its place.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const kafkajsRequest = require(path) as RequestFactory;
+  const { Encoder } = kafkajsParts();
+  installed = (args) => {
+    const request = kafkajsRequest(args);
+    if (!fastPathCovers(args)) return request;
+    return {
+      ...request,
+      encode: () => {
+        // kafkajs frames the body by reading an Encoder's `buf` and `offset`.
+        const encoder = new Encoder(1);
+        encoder.buf = encodeProduceRequest(args);
+        encoder.offset = encoder.buf.length;
+        return Promise.resolve(encoder);
+      },
+    };
+  };
+  putInModuleCache(path, installed);
+  return 'fast';
+}
