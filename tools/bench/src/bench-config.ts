@@ -17,6 +17,12 @@ export const benchVariables = {
   /** Measured seconds per cell, after the warm-up. */
   BENCH_SECONDS: env.integer({ default: 10, min: 1, max: 600 }),
   BENCH_WARMUP_SECONDS: env.integer({ default: 3, min: 0, max: 120 }),
+  /**
+   * Each cell's measured seconds are split into this many rounds that alternate between the
+   * server and its baseline (echo, raw kafkajs), each round with its share of the warm-up (at
+   * least 1 s): both then see the same drift in the machine's speed.
+   */
+  BENCH_ROUNDS: env.integer({ default: 3, min: 1, max: 20 }),
   /** Sizes of the unary events' Avro value, in bytes. */
   BENCH_EVENT_BYTES: list({ default: [2048, 20_480], max: 4 * 1024 * 1024 }),
   /** Calls in flight for unary Publish. */

@@ -24,7 +24,7 @@ import { loadBenchConfig, type BenchConfig } from './bench-config';
 import { encodedEvent, publishRequest, sizedDocument, type SizedDocument } from './bench-events';
 import { startNodeChild, stopAllChildren } from './child-process';
 import { atLeast, atMost, formatCount, formatMs, formatRatio, formatTable, type GoalCheck } from './latency-summary';
-import { closedLoop, type LoopOptions, type LoopResult } from './load-loop';
+import { alternating, closedLoop, type LoopOptions, type LoopResult, type Measured } from './load-loop';
 import { machine, publicConfig, runBench } from './bench-run';
 import { CpuMeter, childPids } from './process-cpu';
 
@@ -38,8 +38,6 @@ const PARTITIONS = 6;
 
 type IngestClient = InstanceType<ReturnType<typeof loadIngestService>['gongkai']['hub']['v1']['IngestService']>;
 
-/** A loop's figures and the CPU each process used in its measured window (% of one core). */
-type Measured = LoopResult & { readonly cpu: Readonly<Record<string, number>> };
 
 interface UnaryCell {
   readonly eventBytes: number;
@@ -114,15 +112,28 @@ async function main(config: BenchConfig, work: string, aborted: Promise<never>):
     await Promise.race([untilGatewayPublishes(gatewayClient, metadata, sizedDocument(2048), runTag, 120_000, gateway.logFile), aborted]);
 
     const kafkaPids = kafka ? childPids(process.pid, 'kafka.Kafka') : [];
-    const cell = { warmupMs: config.BENCH_WARMUP_SECONDS * 1000, durationMs: config.BENCH_SECONDS * 1000 };
+    const rounds = config.BENCH_ROUNDS;
+    const durationMs = (config.BENCH_SECONDS * 1000) / rounds;
+    // The first round of a cell warms up fully; later rounds only refill the pipeline.
+    const cellRound = (round: number) => ({ warmupMs: round === 0 ? config.BENCH_WARMUP_SECONDS * 1000 : Math.max(1000, (config.BENCH_WARMUP_SECONDS * 1000) / rounds), durationMs });
     let seq = 0;
+    // Both servers and this load generator compile their hot paths before anything is timed.
+    progress('warming up the echo server, the gateway and the load generator (untimed)');
+    const warmDoc = sizedDocument(2048);
+    for (const client of [echoClient, gatewayClient]) {
+      const warm = await Promise.race([
+        closedLoop({ inFlight: 50, warmupMs: 5000, durationMs: 0, firstSeq: seq, call: (n) => publish(client, publishRequest(warmDoc, runTag, n), metadata, config.BENCH_CALL_DEADLINE) }),
+        aborted,
+      ]);
+      seq = warm.nextSeq;
+    }
     const unary: UnaryCell[] = [];
     for (const eventBytes of config.BENCH_EVENT_BYTES) {
       const doc = sizedDocument(eventBytes);
       for (const inFlight of config.BENCH_IN_FLIGHT) {
-        const run = async (client: IngestClient, name: string, serverPid: number | undefined): Promise<Measured> => {
+        const run = async (client: IngestClient, name: string, serverPid: number | undefined, latencies: number[], round: number): Promise<Measured> => {
           const result = await measure(
-            { ...cell, inFlight, firstSeq: seq, call: (n) => publish(client, publishRequest(doc, runTag, n), metadata, config.BENCH_CALL_DEADLINE) },
+            { ...cellRound(round), inFlight, firstSeq: seq, latencies, call: (n) => publish(client, publishRequest(doc, runTag, n), metadata, config.BENCH_CALL_DEADLINE) },
             { server: serverPid === undefined ? [] : [serverPid], kafka: kafkaPids },
             aborted,
           );
@@ -130,8 +141,11 @@ async function main(config: BenchConfig, work: string, aborted: Promise<never>):
           progress(`Publish ${doc.avroBytes} B × ${inFlight} in flight → ${name}: ${formatCount(result.callsPerSecond)} calls/s, p99 ${formatMs(result.p99Ms)} ms${errorNote(result)}`);
           return result;
         };
-        const echoResult = await run(echoClient, 'echo', echo.process.pid);
-        const gatewayResult = await run(gatewayClient, 'gateway', gateway.process.pid);
+        const [echoResult, gatewayResult] = await alternating(
+          rounds,
+          (latencies, round) => run(echoClient, 'echo', echo.process.pid, latencies, round),
+          (latencies, round) => run(gatewayClient, 'gateway', gateway.process.pid, latencies, round),
+        );
         unary.push({ eventBytes: doc.avroBytes, inFlight, echo: echoResult, gateway: gatewayResult });
       }
     }
@@ -153,25 +167,35 @@ async function main(config: BenchConfig, work: string, aborted: Promise<never>):
     const batches: BatchCell[] = [];
     let batchSeq = 0;
     for (const inFlight of config.BENCH_BATCH_IN_FLIGHT) {
-      const gatewayResult = await measure(
-        {
-          ...cell,
-          inFlight,
-          firstSeq: batchSeq,
-          call: (n) => publishBatch(gatewayClient, Array.from({ length: batchSize }, (_, i) => publishRequest(batchDoc, `${runTag}b`, n * batchSize + i)), metadata, config.BENCH_CALL_DEADLINE),
-        },
-        { server: gateway.process.pid === undefined ? [] : [gateway.process.pid], kafka: kafkaPids },
-        aborted,
-      );
-      batchSeq = gatewayResult.nextSeq;
-      progress(`PublishBatch ${batchSize} × ${batchDoc.avroBytes} B, ${inFlight} in flight → gateway: ${formatCount(gatewayResult.callsPerSecond * batchSize)} events/s${errorNote(gatewayResult)}`);
       const rawProducer = producer;
-      const rawResult = await measure(
-        { ...cell, inFlight, call: (n) => rawProducer.sendBatch({ acks: -1, topicMessages: [{ topic: RAW_TOPIC, messages: pool[n % poolBatches] ?? [] }] }) },
-        { server: [], kafka: kafkaPids },
-        aborted,
+      const [gatewayResult, rawResult] = await alternating(
+        rounds,
+        async (latencies, round) => {
+          const result = await measure(
+            {
+              ...cellRound(round),
+              inFlight,
+              firstSeq: batchSeq,
+              latencies,
+              call: (n) => publishBatch(gatewayClient, Array.from({ length: batchSize }, (_, i) => publishRequest(batchDoc, `${runTag}b`, n * batchSize + i)), metadata, config.BENCH_CALL_DEADLINE),
+            },
+            { server: gateway.process.pid === undefined ? [] : [gateway.process.pid], kafka: kafkaPids },
+            aborted,
+          );
+          batchSeq = result.nextSeq;
+          progress(`PublishBatch ${batchSize} × ${batchDoc.avroBytes} B, ${inFlight} in flight → gateway: ${formatCount(result.callsPerSecond * batchSize)} events/s${errorNote(result)}`);
+          return result;
+        },
+        async (latencies, round) => {
+          const result = await measure(
+            { ...cellRound(round), inFlight, latencies, call: (n) => rawProducer.sendBatch({ acks: -1, topicMessages: [{ topic: RAW_TOPIC, messages: pool[n % poolBatches] ?? [] }] }) },
+            { server: [], kafka: kafkaPids },
+            aborted,
+          );
+          progress(`sendBatch ${batchSize} × ${batchDoc.avroBytes} B, ${inFlight} in flight → raw kafkajs: ${formatCount(result.callsPerSecond * batchSize)} events/s${errorNote(result)}`);
+          return result;
+        },
       );
-      progress(`sendBatch ${batchSize} × ${batchDoc.avroBytes} B, ${inFlight} in flight → raw kafkajs: ${formatCount(rawResult.callsPerSecond * batchSize)} events/s${errorNote(rawResult)}`);
       batches.push({ inFlight, gateway: gatewayResult, raw: rawResult });
     }
 
@@ -190,7 +214,10 @@ function report(config: BenchConfig, brokers: readonly string[], localKafka: boo
   const m = machine();
   const out: string[] = [];
   out.push('', `Gateway benchmark — ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB, node ${m.node}, ${localKafka ? `Kafka ${KAFKA_VERSION} local single node` : `Kafka at ${brokers.join(',')}`}`);
-  out.push(`each cell: ${config.BENCH_WARMUP_SECONDS} s warm-up, then ${config.BENCH_SECONDS} s measured; closed loop, every call a new event id`, '');
+  out.push(
+    `each cell: ${config.BENCH_WARMUP_SECONDS} s warm-up, then ${config.BENCH_SECONDS} s measured, in ${config.BENCH_ROUNDS} round${config.BENCH_ROUNDS === 1 ? '' : 's'} alternating with its baseline; closed loop, every call a new event id`,
+    '',
+  );
 
   out.push('Unary Publish: gateway beside a bare grpc-js echo server');
   const unaryRows: string[][] = [];

@@ -15,6 +15,8 @@ export interface LoopOptions {
   readonly firstSeq?: number;
   /** Told when the measured window opens and closes, e.g. to read CPU counters. */
   readonly onWindow?: (edge: 'open' | 'close') => void;
+  /** Where the measured calls' latencies go (ms), e.g. to merge several loops' figures. */
+  readonly latencies?: number[];
 }
 
 export interface LoopResult extends CellSummary {
@@ -30,6 +32,7 @@ export async function closedLoop(options: LoopOptions): Promise<LoopResult> {
   const windowStart = started + options.warmupMs;
   const windowEnd = windowStart + options.durationMs;
   const latencies: number[] = [];
+  const sink = options.latencies;
   let completedInWindow = 0;
   let errors = 0;
   const errorKinds: Record<string, number> = {};
@@ -44,6 +47,7 @@ export async function closedLoop(options: LoopOptions): Promise<LoopResult> {
         const t1 = performance.now();
         if (t0 >= windowStart) {
           latencies.push(t1 - t0);
+          sink?.push(t1 - t0);
           if (t1 <= windowEnd) completedInWindow += 1;
         }
       } catch (err) {
@@ -80,3 +84,40 @@ function describeError(err: unknown): string {
   }
   return String(err).slice(0, 80);
 }
+
+/** A loop's figures and the CPU each process used in its measured window (% of one core). */
+export type Measured = LoopResult & { readonly cpu: Readonly<Record<string, number>> };
+
+/**
+ * Measures each side in `rounds` rounds, alternating (a, b, a, b, …), and merges each side's
+ * rounds: calls per second and CPU averaged, latencies and errors pooled.
+ */
+export async function alternating(rounds: number, a: Side, b: Side): Promise<[Measured, Measured]> {
+  const pooled: [number[], number[]] = [[], []];
+  const results: [Measured[], Measured[]] = [[], []];
+  for (let round = 0; round < rounds; round++) {
+    results[0].push(await a(pooled[0], round));
+    results[1].push(await b(pooled[1], round));
+  }
+  return [merged(results[0], pooled[0]), merged(results[1], pooled[1])];
+}
+
+/** One round of one side: its latencies go to `latencies`; `round` 0 gets the cell's whole warm-up. */
+export type Side = (latencies: number[], round: number) => Promise<Measured>;
+
+export function merged(rounds: readonly Measured[], latencies: readonly number[]): Measured {
+  const mean = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+  const errors = rounds.reduce((n, r) => n + r.errors, 0);
+  const errorKinds: Record<string, number> = {};
+  for (const r of rounds) for (const [kind, n] of Object.entries(r.errorKinds)) errorKinds[kind] = (errorKinds[kind] ?? 0) + n;
+  const cpu: Record<string, number> = {};
+  for (const key of Object.keys(rounds[0]?.cpu ?? {})) cpu[key] = mean(rounds.map((r) => r.cpu[key] ?? 0));
+  return {
+    ...summarize(latencies, 1, errors),
+    callsPerSecond: mean(rounds.map((r) => r.callsPerSecond)),
+    errorKinds,
+    nextSeq: rounds[rounds.length - 1]?.nextSeq ?? 0,
+    cpu,
+  };
+}
+
