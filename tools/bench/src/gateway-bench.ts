@@ -38,7 +38,6 @@ const PARTITIONS = 6;
 
 type IngestClient = InstanceType<ReturnType<typeof loadIngestService>['gongkai']['hub']['v1']['IngestService']>;
 
-
 interface UnaryCell {
   readonly eventBytes: number;
   readonly inFlight: number;
