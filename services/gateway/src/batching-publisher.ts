@@ -1,4 +1,5 @@
-import { Partitioners, type Message, type PartitionMetadata, type Producer } from 'kafkajs';
+import type { Message, Producer } from 'kafkajs';
+import { partitionForKey } from './murmur2-partitioner';
 
 /** Where Kafka put one record. */
 export interface RecordPosition {
@@ -51,15 +52,15 @@ interface Shard {
 /**
  * Gathers records from concurrent calls into produce requests (acks=all, idempotent), the way a
  * Java producer's linger does; kafkajs sends one request per `send` call otherwise. Each caller
- * learns its own partition and offset: the partition is chosen here with the client's default
- * murmur2 partitioner, so the offset is the partition's base offset plus the record's place
- * among that partition's records in the request. A partition's records always go through the
+ * learns its own partition and offset: the partition is chosen here with Kafka's default
+ * murmur2 partitioner (murmur2-partitioner.ts), so the offset is the partition's base offset
+ * plus the record's place among that partition's records in the request. A partition's records always go through the
  * same producer, one request at a time, so they stay in the order their calls arrived.
  */
 export class BatchingPublisher {
   private readonly shards: Shard[];
-  private readonly partitioner = Partitioners.DefaultPartitioner();
-  private readonly metadata = new Map<string, PartitionMetadata[]>();
+  /** Partition count per topic. */
+  private readonly partitions = new Map<string, number>();
   private readonly lingerMs: number;
   private readonly maxBatch: number;
   private readonly maxBatchBytes: number;
@@ -74,8 +75,8 @@ export class BatchingPublisher {
   }
 
   async publish(record: OutgoingRecord): Promise<RecordPosition> {
-    const partitionMetadata = this.metadata.get(record.topic) ?? (await this.metadataOf(record.topic));
-    const partition = this.partitioner({ topic: record.topic, partitionMetadata, message: { key: record.key, value: record.value } });
+    const count = this.partitions.get(record.topic) ?? (await this.partitionsOf(record.topic));
+    const partition = partitionForKey(record.key, count);
     const shard = this.shards[partition % this.shards.length]!;
     return new Promise((resolve, reject) => {
       shard.queue.push({ record, partition, resolve, reject });
@@ -125,12 +126,10 @@ export class BatchingPublisher {
     }
   }
 
-  /** The partitioner wants partition metadata; only the count matters to it. */
-  private async metadataOf(topic: string): Promise<PartitionMetadata[]> {
+  private async partitionsOf(topic: string): Promise<number> {
     const count = await this.options.partitionsOf(topic);
-    const list = Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [], isr: [] }));
-    this.metadata.set(topic, list);
-    return list;
+    this.partitions.set(topic, count);
+    return count;
   }
 
   private async send(producer: Producer, batch: Pending[]): Promise<void> {

@@ -62,7 +62,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, track?
       if (!ok) setServing(false);
     },
   });
-  const { server, health } = createGrpcServer({ handler, callers, logger, maxMessageBytes: config.GATEWAY_MAX_MESSAGE_BYTES, ...(track ? { track } : {}) });
+  const { server, health } = createGrpcServer({ handler, callers, logger, maxMessageBytes: config.GATEWAY_MAX_MESSAGE_BYTES, receiveWindowBytes: config.GATEWAY_RECEIVE_WINDOW_BYTES, ...(track ? { track } : {}) });
   healthRef.current = health;
 
   // Connect and probe in the background: health follows what Kafka really does.

@@ -12,6 +12,12 @@ export const gatewayVariables = {
   GATEWAY_IDEMPOTENCY_RETENTION: env.duration({ default: 30 * 86_400_000 }),
   /** Calls larger than this are refused before they are parsed. */
   GATEWAY_MAX_MESSAGE_BYTES: env.integer({ default: 8 * 1024 * 1024, min: 1024, max: 64 * 1024 * 1024 }),
+  /**
+   * Request bytes one connection may have in flight before HTTP/2 flow control holds its
+   * caller back (one call: a quarter of it). HTTP/2's own 64 KiB makes a batch of 100 events
+   * arrive in pieces, each waiting for the busy event loop (see raiseReceiveWindows).
+   */
+  GATEWAY_RECEIVE_WINDOW_BYTES: env.integer({ default: 4 * 1024 * 1024, min: 65_535, max: 2 ** 31 - 1 }),
   /** Bound on waiting for Kafka when the caller set no deadline. */
   GATEWAY_PUBLISH_TIMEOUT: env.duration({ default: 10_000 }),
   GATEWAY_LINGER: env.duration({ default: 1 }),

@@ -3,7 +3,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace, type TextMapGetter } from '@opentelemetry/api';
 import { HealthImplementation } from 'grpc-health-check';
 import { loadIngestPackageDefinition, loadIngestService, toFieldViolations, withFastUtf8, type Violation } from '@gongkai/contracts';
-import type { Logger } from '@gongkai/runtime';
+import { raiseReceiveWindows, type Logger } from '@gongkai/runtime';
 import type { CallerRegistry, Caller } from './caller-registry';
 import { GatewayError, InvalidEventError } from './errors';
 import { toGrpcStatus } from './grpc-status';
@@ -26,6 +26,8 @@ export interface GrpcServerOptions {
   readonly callers: CallerRegistry;
   readonly logger: Logger;
   readonly maxMessageBytes: number;
+  /** HTTP/2 receive window per connection; each call gets a quarter (see raiseReceiveWindows). */
+  readonly receiveWindowBytes?: number;
   /** Counts each call as in-flight work for graceful shutdown. */
   readonly track?: <T>(work: Promise<T>) => Promise<T>;
 }
@@ -40,6 +42,9 @@ export function createGrpcServer(options: GrpcServerOptions): { server: Server; 
     // not offer; without it, grpc-js skips that work on every call.
     'grpc.enable_channelz': 0,
   });
+  if (options.receiveWindowBytes !== undefined) {
+    raiseReceiveWindows(server, { connectionBytes: options.receiveWindowBytes, streamBytes: Math.max(65_535, Math.floor(options.receiveWindowBytes / 4)) });
+  }
   const health = new HealthImplementation({ '': 'NOT_SERVING', [INGEST_SERVICE_NAME]: 'NOT_SERVING' });
   health.addToServer(server);
   new ReflectionService(loadIngestPackageDefinition()).addToServer(server);

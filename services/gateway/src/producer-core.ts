@@ -29,7 +29,9 @@ export class RecordProducer {
     private readonly answer: (batch: ToMain[]) => void,
   ) {
     this.kafka = createKafka({ brokers: data.brokers, clientId: data.clientId, logger });
-    this.producers = Array.from({ length: data.producers }, () => this.kafka.producer());
+    // BatchingPublisher names every record's partition; kafkajs's default partitioner would
+    // still walk the partition list for each record before taking it.
+    this.producers = Array.from({ length: data.producers }, () => this.kafka.producer({ createPartitioner: () => ({ message }) => message.partition ?? 0 }));
     this.admin = this.kafka.kafka.admin();
     this.writer = new AcceptedEventsWriter(data.acceptedEventsFile, data.retentionMs);
     this.pruner = setInterval(() => {

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '@gongkai/runtime';
 import type { OutgoingRecord, RecordPosition } from './batching-publisher';
 import type { AcceptedFacts } from './idempotency-store';
+import { Outbox } from './outbox';
 import { RecordProducer } from './producer-core';
 import type { ProducerThreadData, RecordToPublish, ToMain, ToProducer } from './producer-thread-messages';
 
@@ -28,14 +29,14 @@ export class UnrecordedError extends Error {
 
 /**
  * The gRPC thread's side of the producer (producer-core.ts). On its own thread (the default),
- * records posted within one turn of the event loop travel in one message, as do the answers;
+ * records travel in few messages (see Outbox), as do the answers;
  * with `onThread: false` the producer runs here and is called directly.
  */
 export class ThreadedPublisher implements RecordPublisher {
   private readonly worker: Worker | undefined;
   private readonly local: RecordProducer | undefined;
   private readonly waiting = new Map<number, { resolve: (p: RecordPosition) => void; reject: (e: Error) => void }>();
-  private outbox: RecordToPublish[] = [];
+  private readonly outbox = new Outbox<RecordToPublish>((records) => this.worker?.postMessage({ kind: 'publish', records } satisfies ToProducer));
   private nextId = 0;
   private stopped: Promise<void> | undefined;
   private onStopped: (() => void) | undefined;
@@ -60,14 +61,13 @@ export class ThreadedPublisher implements RecordPublisher {
         this.local.publish([{ id, record, accepted }]);
         return;
       }
-      this.outbox.push({ id, record, accepted });
-      if (this.outbox.length === 1) setImmediate(() => this.flush());
+      this.outbox.put({ id, record, accepted });
     });
   }
 
   close(): Promise<void> {
     this.stopped ??= new Promise<void>((done) => {
-      this.flush();
+      this.outbox.flush();
       this.onStopped = done;
       if (this.local) this.local.stop();
       else this.worker?.postMessage({ kind: 'stop' } satisfies ToProducer);
@@ -86,13 +86,6 @@ export class ThreadedPublisher implements RecordPublisher {
       if (message.kind === 'published') waiter?.resolve(message.position);
       else waiter?.reject(message.stage === 'record' ? new UnrecordedError(message.error) : new ProducerError(message.error));
     }
-  }
-
-  private flush(): void {
-    if (this.outbox.length === 0) return;
-    const message: ToProducer = { kind: 'publish', records: this.outbox };
-    this.outbox = [];
-    this.worker?.postMessage(message);
   }
 
   private failAll(err: Error): void {

@@ -6,5 +6,5 @@ export { createKafka, ensureTopics, type KafkaClients, type KafkaSettings } from
 export { GracefulShutdown, type ShutdownOptions } from './graceful-shutdown';
 export { ConfigError, ShutdownTimeoutError } from './errors';
 export { TOKEN_SHA256_PATTERN, TokenRegistry, bearerTokenOf, hashToken } from './bearer-tokens';
-export { bindServer, metadataText } from './grpc-plumbing';
+export { bindServer, metadataText, raiseReceiveWindows } from './grpc-plumbing';
 export { boundedRequests, textHeaders, topicMessagesOf, type OutgoingRecord } from './kafka-requests';

@@ -6,9 +6,14 @@
  */
 import { Server, ServerCredentials, type ServiceDefinition, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
 import { loadIngestService, type ingestApi } from '@gongkai/contracts';
+import { raiseReceiveWindows } from '@gongkai/runtime';
 
 const service = loadIngestService().gongkai.hub.v1.IngestService.service as ServiceDefinition;
 const server = new Server({ 'grpc.max_receive_message_length': 8 * 1024 * 1024 });
+// The gateway's HTTP/2 receive windows (ECHO_RECEIVE_WINDOW_BYTES, set by the bench), so the
+// baseline's transport is the gateway's own.
+const receiveWindow = Number(process.env.ECHO_RECEIVE_WINDOW_BYTES ?? 0);
+if (receiveWindow > 0) raiseReceiveWindows(server, { connectionBytes: receiveWindow, streamBytes: Math.max(65_535, Math.floor(receiveWindow / 4)) });
 const fixed = { topic: 'disclosure', partition: 0, offset: '0', duplicate: false };
 
 server.addService(service, {

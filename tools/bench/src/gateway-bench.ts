@@ -17,11 +17,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { loadIngestService, type ingestApi } from '@gongkai/contracts';
+import { loadGatewayConfig } from '@gongkai/gateway';
 import { KAFKA_VERSION, LocalKafka, freePort } from '@gongkai/local-kafka';
 import { createKafka, createLogger, ensureTopics } from '@gongkai/runtime';
 import type { Message, Producer } from 'kafkajs';
 import { loadBenchConfig, type BenchConfig } from './bench-config';
-import { encodedEvent, publishRequest, sizedDocument, type SizedDocument } from './bench-events';
+import { BatchRequestBytes, encodedEvent, publishRequest, sizedDocument, type SizedDocument } from './bench-events';
 import { startNodeChild, stopAllChildren } from './child-process';
 import { atLeast, atMost, formatCount, formatMs, formatRatio, formatTable, type GoalCheck } from './latency-summary';
 import { alternating, closedLoop, type LoopOptions, type LoopResult, type Measured } from './load-loop';
@@ -77,7 +78,7 @@ async function main(config: BenchConfig, work: string, aborted: Promise<never>):
 
     const echo = startNodeChild('echo server', join(__dirname, 'echo-server.js'), {
       cwd: REPO_ROOT,
-      env: baseEnv({ ECHO_PORT: '0' }),
+      env: baseEnv({ ECHO_PORT: '0', ECHO_RECEIVE_WINDOW_BYTES: String(loadGatewayConfig().GATEWAY_RECEIVE_WINDOW_BYTES) }),
       logFile: join(work, 'echo-server.log'),
     });
     const echoPort = (JSON.parse(await echo.waitForLine((l) => l.startsWith('{"port"'), 30_000)) as { port: number }).port;
@@ -163,6 +164,7 @@ async function main(config: BenchConfig, work: string, aborted: Promise<never>):
         return { key: e.key, value: e.value, headers: e.headers };
       }),
     );
+    const batchRequests = new BatchRequestBytes(batchDoc, `${runTag}b`, batchSize);
     const batches: BatchCell[] = [];
     let batchSeq = 0;
     for (const inFlight of config.BENCH_BATCH_IN_FLIGHT) {
@@ -176,7 +178,7 @@ async function main(config: BenchConfig, work: string, aborted: Promise<never>):
               inFlight,
               firstSeq: batchSeq,
               latencies,
-              call: (n) => publishBatch(gatewayClient, Array.from({ length: batchSize }, (_, i) => publishRequest(batchDoc, `${runTag}b`, n * batchSize + i)), metadata, config.BENCH_CALL_DEADLINE),
+              call: (n) => publishBatch(gatewayClient, batchRequests.bytes(n), batchSize, metadata, config.BENCH_CALL_DEADLINE),
             },
             { server: gateway.process.pid === undefined ? [] : [gateway.process.pid], kafka: kafkaPids },
             aborted,
@@ -292,14 +294,18 @@ function publish(client: IngestClient, request: ingestApi.PublishRequest, metada
   });
 }
 
-async function publishBatch(client: IngestClient, items: ingestApi.PublishRequest[], metadata: Metadata, deadlineMs: number): Promise<void> {
+/** One PublishBatch call, its request already encoded (BatchRequestBytes); every item must be published. */
+async function publishBatch(client: IngestClient, request: Buffer, items: number, metadata: Metadata, deadlineMs: number): Promise<void> {
+  const method = client.constructor as unknown as { service: { PublishBatch: { path: string; responseDeserialize: (b: Buffer) => ingestApi.PublishBatchResponse__Output } } };
+  const { path, responseDeserialize } = method.service.PublishBatch;
   const response = await new Promise<ingestApi.PublishBatchResponse__Output>((resolve, reject) => {
-    client.PublishBatch({ items }, metadata.clone(), { deadline: Date.now() + deadlineMs }, (err: ServiceError | null, value?: ingestApi.PublishBatchResponse__Output) =>
+    client.makeUnaryRequest(path, (b: Buffer) => b, responseDeserialize, request, metadata.clone(), { deadline: Date.now() + deadlineMs }, (err: ServiceError | null, value?: ingestApi.PublishBatchResponse__Output) =>
       err || !value ? reject(err ?? new Error('empty response')) : resolve(value),
     );
   });
   const refused = response.results.filter((r) => !r.published);
-  if (refused.length > 0) throw new Error(`${refused.length} of ${items.length} batch items refused: ${refused[0]?.error?.message ?? ''}`);
+  if (refused.length > 0) throw new Error(`${refused.length} of ${items} batch items refused: ${refused[0]?.error?.message ?? ''}`);
+  if (response.results.length !== items) throw new Error(`${response.results.length} results for ${items} batch items`);
 }
 
 /** Publishes until the gateway answers OK: it serves once Kafka and its topic are there. */
