@@ -221,6 +221,15 @@ describe('gateway: Publish', () => {
       expect(answers.filter((a) => !a.duplicate)).toHaveLength(1);
       expect(await disclosed(new Set([doc.publicationId]), 1)).toHaveLength(1);
     });
+
+    it('refuses a concurrent call that reuses an id in flight with another payload', async () => {
+      const id = unique('evt');
+      const doc = document();
+      const [first, clash] = await Promise.allSettled([publish(publishRequest(id, doc)), publish(publishRequest(id, { ...doc, title: `${doc.title}（另一版）` }))]);
+      expect(first).toMatchObject({ status: 'fulfilled', value: { duplicate: false } });
+      expect(clash).toMatchObject({ status: 'rejected', reason: { code: status.ALREADY_EXISTS } });
+      expect(await disclosed(new Set([doc.publicationId]), 1)).toHaveLength(1);
+    });
   });
 
   it('PublishBatch gives a result per item: one bad item fails only itself', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { SeenFilter } from './seen-filter';
 
@@ -36,15 +37,26 @@ export type RecordedEvent = AcceptedEvent & {
   readonly requestStep?: string;
 };
 
-/** What the producer thread records once Kafka has an event: all of it but where and when. */
-export type AcceptedFacts = Omit<RecordedEvent, 'topic' | 'partition' | 'offset' | 'acceptedAt'>;
+/**
+ * What the producer thread records once Kafka has an event: all of it but where, when, and the
+ * payload's digest, which that thread computes from the record it sends (off the gRPC thread).
+ */
+export type AcceptedFacts = Omit<RecordedEvent, 'topic' | 'partition' | 'offset' | 'acceptedAt' | 'payloadSha256'>;
 
-/** The accepted facts with Kafka's position and the time, as one object of a fixed shape. */
-export function recordedEvent(facts: AcceptedFacts, position: { topic: string; partition: number; offset: string }, acceptedAt: number): RecordedEvent {
+/**
+ * A digest of what the caller asked to publish, to tell a retry from a conflicting reuse of an
+ * id: SHA-256 over the type and the event's Avro bytes (the same data always encodes alike).
+ */
+export function payloadHash(type: string, avroValue: Uint8Array): string {
+  return createHash('sha256').update(type).update('\u0000').update(avroValue).digest('hex');
+}
+
+/** The accepted facts with the record's digest, Kafka's position and the time, as one object of a fixed shape. */
+export function recordedEvent(facts: AcceptedFacts, avroValue: Uint8Array, position: { topic: string; partition: number; offset: string }, acceptedAt: number): RecordedEvent {
   return {
     caller: facts.caller,
     eventId: facts.eventId,
-    payloadSha256: facts.payloadSha256,
+    payloadSha256: payloadHash(facts.eventType, avroValue),
     eventType: facts.eventType,
     subject: facts.subject,
     topic: position.topic,

@@ -1,7 +1,8 @@
 export { startGateway, type GatewayApp } from './gateway-app';
 export { loadGatewayConfig, gatewayVariables, type GatewayConfig } from './gateway-config';
 export { CallerRegistry, CallerRegistryError, hashToken, type Caller } from './caller-registry';
-export { IngestHandler, payloadHash, type PublishResult } from './ingest-handler';
+export { IngestHandler, type PublishResult } from './ingest-handler';
+export { payloadHash } from './idempotency-store';
 export { IdempotencyStore } from './idempotency-store';
 export { BatchingPublisher } from './batching-publisher';
 export { toGrpcStatus, readStatusDetails } from './grpc-status';

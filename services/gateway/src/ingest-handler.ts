@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   EVENT_FIELD_NAMES,
   InvalidEventDataError,
@@ -19,7 +18,7 @@ import type { Logger } from '@gongkai/runtime';
 import { UnrecordedError, type RecordPublisher } from './threaded-publisher';
 import type { Caller, CallerRegistry } from './caller-registry';
 import { ConflictingEventError, GatewayError, InvalidEventError, NotFoundError, UnavailableError } from './errors';
-import type { AcceptedEvent, AcceptedFacts, IdempotencyStore } from './idempotency-store';
+import { payloadHash, type AcceptedEvent, type AcceptedFacts, type IdempotencyStore } from './idempotency-store';
 
 /** The answer to an accepted event, as PublishResponse carries it. */
 export interface PublishResult {
@@ -57,7 +56,7 @@ const RETRY_AFTER_MS = 1000;
  */
 export class IngestHandler {
   /** Calls under way per caller and event id, so a concurrent retry waits for the first. */
-  private readonly inFlight = new Map<string, { hash: string; result: Promise<PublishResult> }>();
+  private readonly inFlight = new Map<string, { type: EventType; value: Buffer; result: Promise<PublishResult> }>();
   private readonly now: () => number;
 
   constructor(private readonly deps: IngestHandlerDeps) {
@@ -164,12 +163,14 @@ export class IngestHandler {
     const key = `${caller.id}\u0000${eventId}`;
     const running = this.inFlight.get(key);
     if (running) {
-      if (running.hash !== payloadHashOrNone(type, data)) throw new ConflictingEventError({ caller: caller.id, eventId });
+      const bytes = payloadBytesOrNone(type, data);
+      if (running.type !== type || !bytes?.equals(running.value)) throw new ConflictingEventError({ caller: caller.id, eventId });
       return running.result.then((r) => ({ ...r, duplicate: true }));
     }
     const known = store.find(caller.id, eventId);
     if (known) {
-      if (known.payloadSha256 !== payloadHashOrNone(type, data)) throw new ConflictingEventError({ caller: caller.id, eventId });
+      const bytes = payloadBytesOrNone(type, data);
+      if (!bytes || known.payloadSha256 !== payloadHash(type, bytes)) throw new ConflictingEventError({ caller: caller.id, eventId });
       return Promise.resolve(answer(known, true));
     }
 
@@ -193,8 +194,7 @@ export class IngestHandler {
       throw err;
     }
 
-    const hash = payloadHash(type, encoded.value);
-    const accepted = acceptedFacts(caller.id, eventId, hash, type, encoded.key, data, issuingBody);
+    const accepted = acceptedFacts(caller.id, eventId, type, encoded.key, data, issuingBody);
     const sent = this.deps.publisher.publish({ topic: TOPICS.disclosure, ...encoded }, accepted).then(
       (position) => {
         store.noteRecorded(caller.id, eventId);
@@ -207,7 +207,7 @@ export class IngestHandler {
         throw new UnavailableError('Kafka did not take the event; nothing was accepted — retry with the same event id', RETRY_AFTER_MS, { cause: err });
       },
     );
-    const entry = { hash, result: sent };
+    const entry = { type, value: encoded.value, result: sent };
     this.inFlight.set(key, entry);
     const forget = (): void => void (this.inFlight.get(key) === entry && this.inFlight.delete(key));
     sent.then(forget, forget);
@@ -251,20 +251,12 @@ function answer(accepted: AcceptedEvent, duplicate: boolean): PublishResult {
   return { eventId: accepted.eventId, topic: accepted.topic, partition: accepted.partition, offset: accepted.offset, duplicate };
 }
 
-/**
- * A digest of what the caller asked to publish, to tell a retry from a conflicting reuse of an
- * id: SHA-256 over the type and the event's Avro bytes (the same data always encodes alike).
- */
-export function payloadHash(type: string, avroValue: Buffer): string {
-  return createHash('sha256').update(type).update('\u0000').update(avroValue).digest('hex');
-}
-
-/** The digest of data that may not even fit the schema (then it matches nothing accepted). */
-function payloadHashOrNone(type: EventType, data: unknown): string {
+/** The Avro bytes of data that may not even fit the schema (then none: it matches nothing accepted). */
+function payloadBytesOrNone(type: EventType, data: unknown): Buffer | undefined {
   try {
-    return payloadHash(type, avroBytes(getDefaultRegistry().latest(type).type, data));
+    return avroBytes(getDefaultRegistry().latest(type).type, data);
   } catch {
-    return 'unencodable';
+    return undefined;
   }
 }
 
@@ -294,13 +286,12 @@ function issuingBodyOf(type: EventType, data: unknown, store: IdempotencyStore):
 }
 
 /** What is recorded with the event once Kafka has it; always the same shape (this runs for every event). */
-function acceptedFacts(callerId: string, eventId: string, payloadSha256: string, type: EventType, subject: string, data: unknown, issuingBody: string | undefined): AcceptedFacts {
+function acceptedFacts(callerId: string, eventId: string, type: EventType, subject: string, data: unknown, issuingBody: string | undefined): AcceptedFacts {
   const d = data as { revision?: number; title?: string; step?: string };
   const publication = type !== 'request.status_changed' && type !== 'publication.retracted';
   return {
     caller: callerId,
     eventId,
-    payloadSha256,
     eventType: type,
     subject,
     revision: publication ? d.revision : undefined,

@@ -66,7 +66,7 @@ export class RecordProducer {
       this.connected
         .then(() => this.publisher.publish(outgoing))
         .then(
-          (position: RecordPosition) => this.recordThenReply(id, recordedEvent(accepted, position, Date.now())),
+          (position: RecordPosition) => this.recordThenReply(id, recordedEvent(accepted, outgoing.value, position, Date.now())),
           (err: unknown) => this.reply({ kind: 'failed', id, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err), stage: 'kafka' }),
         );
     }
