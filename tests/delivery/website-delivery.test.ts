@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { TOPICS, type EventData, type EventInput, type EventType } from '@gongkai/contracts';
 import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
 import type { WebsiteSandbox } from '@gongkai/sandbox';
@@ -188,6 +190,29 @@ describe('website channel on the delivery engine, against the CMS sandbox', () =
     expect(channel.log).toContain('circuit breaker closed');
     expect(settled.filter((o) => o.outcome === 'PUBLISHED').length).toBe(ids.length);
     for (const id of ids) expect(sandbox.article(articleId(id, column))?.revision).toBe(1);
+  });
+
+  it('a delivery that fails in the channel itself (its state file locked by another process) is tried again by itself, with nothing else arriving', async () => {
+    const id = unique('lc');
+    const failures = () => channel.log.split('delivery failed unexpectedly').length - 1;
+    const before = failures();
+    // Another process (a backup, an operator's sqlite3 shell) holds the write lock longer than
+    // the channel waits for it (5 s): recording the delivery fails, not the CMS.
+    const holder = new Database(join(channel.stateDir, 'website.sqlite'));
+    try {
+      holder.exec('BEGIN IMMEDIATE');
+      await releaser.release([{ input: doc(id), targets: ['zfxxgk/qtwj'], partition: 5 }]);
+      await eventually(() => failures() > before, 30_000, 'the delivery to fail while the state file is locked');
+      expect(sandbox.article(articleId(id, 'zfxxgk/qtwj'))).toBeUndefined();
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    // Nothing more is released on partition 5: the channel comes back to the event by itself.
+    const all = await outcomes(id, (o) => o.some((x) => x.outcome === 'PUBLISHED'), 'published once the lock is gone');
+    expect(all.filter((o) => o.outcome === 'PUBLISHED')).toHaveLength(1);
+    expect(sandbox.article(articleId(id, 'zfxxgk/qtwj'))?.revision).toBe(1);
+    expect(channel.log).toContain('its partition is read again from it after a pause');
   });
 
   it('kill -9 in the middle of a load, restart: every item is on the site exactly once', async () => {

@@ -31,6 +31,9 @@ const PARTITIONS = 6;
 const LARGE = [{ name: 'max.message.bytes', value: String(8 * 1024 * 1024) }];
 /** How long a stop waits for deliveries to settle and their records to be written. */
 const STOP_WAIT_MS = 5000;
+/** Pause before a partition is read again from an event whose delivery failed unexpectedly; doubles per failure of the same event. */
+const REREAD_FIRST_MS = 1000;
+const REREAD_MAX_MS = 60_000;
 
 export async function runChannel(adapter: ChannelAdapter, config: DeliveryConfig, logger: Logger): Promise<RunningChannel> {
   const { channel } = adapter;
@@ -174,8 +177,38 @@ export async function runChannel(adapter: ChannelAdapter, config: DeliveryConfig
   // are fetched and not yet done; the consumer waits for room before it takes more.
   const frontier = new CommitFrontier();
   const room = new Room(config.DELIVERY_QUEUE);
-  /** An unexpected failure of a delivery (not a target's: the engine records those), thrown from the next batch so the consumer starts again from its committed offsets. */
-  let broken: Error | undefined;
+  /**
+   * An unexpected failure of a delivery (not a target's: the engine records those, but its own,
+   * like a state file another process holds locked) reads the partition again from that event,
+   * after a pause that doubles while the partition keeps failing. Commits stop at the event
+   * until then, and it is tried again even when nothing new arrives on its partition.
+   */
+  const reread = new Map<number, { offset: bigint; timer: NodeJS.Timeout }>();
+  /** Per partition, the event that failed last and how many times in a row. */
+  const failing = new Map<number, { offset: bigint; times: number }>();
+  /** Returns the pause before the partition is read again, or undefined if an earlier event of it is already waiting. */
+  const readAgainLater = (partition: number, offset: string): number | undefined => {
+    const at = BigInt(offset);
+    const pending = reread.get(partition);
+    if (pending && pending.offset <= at) return undefined;
+    if (pending) clearTimeout(pending.timer);
+    const last = failing.get(partition);
+    const times = last?.offset === at ? last.times + 1 : 1;
+    failing.set(partition, { offset: at, times });
+    const pauseMs = Math.min(REREAD_MAX_MS, REREAD_FIRST_MS * 2 ** Math.min(times - 1, 16));
+    const timer = setTimeout(() => {
+      reread.delete(partition);
+      if (stopping) return;
+      try {
+        released.seek({ topic: TOPICS.released, partition, offset });
+      } catch (err) {
+        // Not this consumer's partition any more: its new owner starts from the committed offset, which stopped before the event.
+        log.warn({ err, partition, offset }, 'could not read the partition again');
+      }
+    }, pauseMs);
+    reread.set(partition, { offset: at, timer });
+    return pauseMs;
+  };
 
   const handleReleased = async (partition: number, message: KafkaMessage): Promise<void> => {
     const rejects: OutgoingRecord[] = [];
@@ -208,11 +241,6 @@ export async function runChannel(adapter: ChannelAdapter, config: DeliveryConfig
     eachBatchAutoResolve: false,
     eachBatch: async (payload) => {
       const { batch } = payload;
-      if (broken !== undefined) {
-        const err = broken;
-        broken = undefined;
-        throw err;
-      }
       let started: string | undefined;
       for (const message of batch.messages) {
         if (stopping || !payload.isRunning() || payload.isStale()) break;
@@ -222,12 +250,18 @@ export async function runChannel(adapter: ChannelAdapter, config: DeliveryConfig
         room.take();
         started = message.offset;
         handleReleased(batch.partition, message)
-          .then(handled, (err: unknown) => {
-            // Not handled: the event is delivered again after a restart (the engine skips targets that confirmed it).
-            if (err instanceof DeliveryInterruptedError || stopping) return;
-            log.error({ err, partition: batch.partition, offset: message.offset }, 'delivery failed unexpectedly; the consumer starts again from its committed offsets');
-            broken ??= err instanceof Error ? err : new Error(String(err));
-          })
+          .then(
+            () => {
+              handled();
+              if (failing.get(batch.partition)?.offset === BigInt(message.offset)) failing.delete(batch.partition);
+            },
+            (err: unknown) => {
+              // Not handled: the event is delivered again, after a pause or a restart (the engine skips targets that confirmed it).
+              if (err instanceof DeliveryInterruptedError || stopping) return;
+              const pauseMs = readAgainLater(batch.partition, message.offset);
+              log.error({ err, partition: batch.partition, offset: message.offset, readAgainInMs: pauseMs }, 'delivery failed unexpectedly; its partition is read again from it after a pause');
+            },
+          )
           .finally(() => room.give());
       }
       // Fetching goes on after what was started; committing waits for it to be done.
@@ -291,6 +325,7 @@ export async function runChannel(adapter: ChannelAdapter, config: DeliveryConfig
       stopping = true;
       engine.stop();
       for (const timer of resumeTimers) clearTimeout(timer);
+      for (const { timer } of reread.values()) clearTimeout(timer);
       clearInterval(commitTimer);
       // What was delivered before the stop is written and committed; interrupted deliveries are redone after a restart.
       await room.idle(STOP_WAIT_MS);
