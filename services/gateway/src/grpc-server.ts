@@ -43,7 +43,7 @@ export function createGrpcServer(options: GrpcServerOptions): { server: Server; 
     'grpc.enable_channelz': 0,
   });
   if (options.receiveWindowBytes !== undefined) {
-    raiseReceiveWindows(server, { connectionBytes: options.receiveWindowBytes, streamBytes: Math.max(65_535, Math.floor(options.receiveWindowBytes / 4)) });
+    raiseReceiveWindows(server, { connectionBytes: options.receiveWindowBytes });
   }
   const health = new HealthImplementation({ '': 'NOT_SERVING', [INGEST_SERVICE_NAME]: 'NOT_SERVING' });
   health.addToServer(server);

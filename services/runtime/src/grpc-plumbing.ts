@@ -24,8 +24,8 @@ interface ServerInternals {
 
 /**
  * Lets callers have `connectionBytes` of request data in flight to the server per connection,
- * and `streamBytes` per call, before HTTP/2 flow control holds them back. Call it before the
- * server binds.
+ * and `streamBytes` per call (by default a quarter of it), before HTTP/2 flow control holds
+ * them back. Call it before the server binds.
  *
  * HTTP/2 starts both windows at 64 KiB, and the server reopens them only as its event loop
  * reads. A 200 KB batch, or fifty 2 KB calls at once, then arrives in 64 KiB pieces, each
@@ -34,7 +34,10 @@ interface ServerInternals {
  * released), so this does here what that change does: advertise the stream window in the
  * server's SETTINGS and raise each session's connection window as it opens.
  */
-export function raiseReceiveWindows(server: Server, { connectionBytes, streamBytes }: { connectionBytes: number; streamBytes: number }): void {
+export function raiseReceiveWindows(
+  server: Server,
+  { connectionBytes, streamBytes = Math.max(65_535, Math.floor(connectionBytes / 4)) }: { connectionBytes: number; streamBytes?: number },
+): void {
   const internals = server as unknown as ServerInternals;
   const create = internals.createHttp2Server;
   if (!internals.commonServerOptions || typeof create !== 'function') {

@@ -13,7 +13,7 @@ const server = new Server({ 'grpc.max_receive_message_length': 8 * 1024 * 1024 }
 // The gateway's HTTP/2 receive windows (ECHO_RECEIVE_WINDOW_BYTES, set by the bench), so the
 // baseline's transport is the gateway's own.
 const receiveWindow = Number(process.env.ECHO_RECEIVE_WINDOW_BYTES ?? 0);
-if (receiveWindow > 0) raiseReceiveWindows(server, { connectionBytes: receiveWindow, streamBytes: Math.max(65_535, Math.floor(receiveWindow / 4)) });
+if (receiveWindow > 0) raiseReceiveWindows(server, { connectionBytes: receiveWindow });
 const fixed = { topic: 'disclosure', partition: 0, offset: '0', duplicate: false };
 
 server.addService(service, {
