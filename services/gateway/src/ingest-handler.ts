@@ -43,6 +43,9 @@ export interface IngestHandlerDeps {
   readonly now?: () => number;
 }
 
+/** One item's outcome in a PublishBatch: where Kafka put it, or why it was refused. */
+export type BatchItemResult = { ok: PublishResult } | { error: GatewayError | Error };
+
 /** A request as proto-loader decodes `PublishRequest` / `RetractRequest` (camelCase, oneof name in `event`). */
 export type PublishRequestLike = { eventId?: string; event?: string } & Partial<Record<PublishOneofField, unknown>>;
 export type RetractRequestLike = { eventId?: string; retraction?: unknown };
@@ -83,45 +86,50 @@ export class IngestHandler {
   /**
    * Each item on its own: one bad item fails only itself. Items are published in their order.
    * One deadline for the whole batch: items Kafka has not confirmed by then answer UNAVAILABLE.
+   *
+   * The array of items is consumed: it is emptied once every item is handed over. The gRPC
+   * layer holds the request until the call is answered, and through it every document's text;
+   * emptying the array lets that text go while Kafka is waited for, instead of surviving
+   * garbage collections as long as the slowest item in the batch.
    */
-  async publishBatch(
-    caller: Caller,
-    items: readonly PublishRequestLike[],
-    deadline?: number,
-    traceparent?: string,
-  ): Promise<({ ok: PublishResult } | { error: GatewayError | Error })[]> {
-    type Result = { ok: PublishResult } | { error: GatewayError | Error };
-    const results = new Array<Result | undefined>(items.length);
+  publishBatch(caller: Caller, items: PublishRequestLike[], deadline?: number, traceparent?: string): Promise<BatchItemResult[]> {
+    const results = new Array<BatchItemResult | undefined>(items.length);
     let open = 0;
     let allSettled: () => void = () => undefined;
-    const settled = new Promise<void>((resolve) => (allSettled = resolve));
-    items.forEach((item, index) => {
+    for (let index = 0; index < items.length; index++) {
       let sent: Promise<PublishResult>;
       try {
-        sent = this.send(caller, item, traceparent);
+        sent = this.send(caller, items[index]!, traceparent);
       } catch (error) {
         results[index] = { error: error as Error };
-        return;
+        continue;
       }
       open++;
-      sent
-        .then(
-          (ok) => void (results[index] ??= { ok }),
-          (error: Error) => void (results[index] ??= { error }),
-        )
-        .finally(() => --open === 0 && allSettled());
-    });
-    if (open > 0) {
-      const budget = this.budget(deadline);
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([settled, new Promise<void>((resolve) => (timer = setTimeout(resolve, budget)))]);
-      clearTimeout(timer);
-      if (open > 0) {
+      sent.then(
+        (ok) => {
+          results[index] ??= { ok };
+          if (--open === 0) allSettled();
+        },
+        (error: Error) => {
+          results[index] ??= { error };
+          if (--open === 0) allSettled();
+        },
+      );
+    }
+    items.length = 0;
+    if (open === 0) return Promise.resolve(results as BatchItemResult[]);
+    const budget = this.budget(deadline);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
         const late = this.tooLate(budget);
         for (let i = 0; i < results.length; i++) results[i] ??= { error: late };
-      }
-    }
-    return results as Result[];
+        resolve(results as BatchItemResult[]);
+      }, budget);
+      allSettled = () => {
+        clearTimeout(timer);
+        resolve(results as BatchItemResult[]);
+      };
+    });
   }
 
   /** One event of Publish or PublishBatch, without the deadline. */
@@ -195,13 +203,17 @@ export class IngestHandler {
     }
 
     const accepted = acceptedFacts(caller.id, eventId, type, encoded.key, data, issuingBody);
+    // Settled (and so forgotten) in the two callbacks themselves: no further promise per event.
+    const forget = (): void => void (this.inFlight.get(key) === entry && this.inFlight.delete(key));
     const sent = this.deps.publisher.publish({ topic: TOPICS.disclosure, ...encoded }, accepted).then(
       (position) => {
+        forget();
         store.noteRecorded(caller.id, eventId);
         this.deps.onKafkaOutcome?.(true);
         return { eventId, ...position, duplicate: false };
       },
       (err: unknown) => {
+        forget();
         if (err instanceof UnrecordedError) throw err; // Kafka is fine; the gateway's own file is not
         this.deps.onKafkaOutcome?.(false);
         throw new UnavailableError('Kafka did not take the event; nothing was accepted — retry with the same event id', RETRY_AFTER_MS, { cause: err });
@@ -209,8 +221,6 @@ export class IngestHandler {
     );
     const entry = { type, value: encoded.value, result: sent };
     this.inFlight.set(key, entry);
-    const forget = (): void => void (this.inFlight.get(key) === entry && this.inFlight.delete(key));
-    sent.then(forget, forget);
     return sent;
   }
 

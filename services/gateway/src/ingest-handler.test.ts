@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TOPICS, eventDataToProto } from '@gongkai/contracts';
+import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
+import { createLogger } from '@gongkai/runtime';
+import type { OutgoingRecord, RecordPosition } from './batching-publisher';
+import { CallerRegistry, hashToken } from './caller-registry';
+import { InvalidEventError, UnavailableError } from './errors';
+import { AcceptedEventsWriter, IdempotencyStore, recordedEvent, type AcceptedFacts } from './idempotency-store';
+import { IngestHandler, type PublishRequestLike } from './ingest-handler';
+import type { RecordPublisher } from './threaded-publisher';
+
+/** Holds each record until the test lets Kafka answer; then records it, as the producer thread does. */
+class HeldPublisher implements RecordPublisher {
+  readonly held: { record: OutgoingRecord; accepted: AcceptedFacts; resolve: (p: RecordPosition) => void }[] = [];
+  constructor(private readonly writer: AcceptedEventsWriter) {}
+
+  publish(record: OutgoingRecord, accepted: AcceptedFacts): Promise<RecordPosition> {
+    return new Promise((resolve) => this.held.push({ record, accepted, resolve }));
+  }
+
+  /** Kafka takes every held record, at offsets from 0. */
+  answerAll(): void {
+    this.held.splice(0).forEach(({ record, accepted, resolve }, offset) => {
+      const position = { topic: record.topic, partition: 0, offset: String(offset) };
+      this.writer.record([recordedEvent(accepted, record.value, position, Date.now())]);
+      resolve(position);
+    });
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+describe('IngestHandler.publishBatch', () => {
+  let dir: string;
+  let store: IdempotencyStore;
+  let writer: AcceptedEventsWriter;
+  let publisher: HeldPublisher;
+  let handler: IngestHandler;
+  const callers = CallerRegistry.fromYaml(`callers:
+  - id: docs
+    tokenSha256: ${hashToken('t')}
+    grant: { eventTypes: ['*'], issuingBodies: ['*'] }
+`);
+  const caller = callers.authenticate('Bearer t');
+  const document = sampleEvents()['document.published'];
+  const item = (n: number): PublishRequestLike => ({
+    eventId: `batch-${n}`,
+    event: 'document',
+    document: eventDataToProto('document.published', { ...document, publicationId: `pub-batch-${n}` }),
+  });
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ingest-handler-'));
+    store = new IdempotencyStore(join(dir, 'accepted.db'), 86_400_000);
+    writer = new AcceptedEventsWriter(join(dir, 'accepted.db'), 86_400_000);
+    publisher = new HeldPublisher(writer);
+    handler = new IngestHandler({ callers, store, publisher, logger: createLogger({ service: 'ingest-handler-test', level: 'silent' }), publishTimeoutMs: 5000 });
+  });
+
+  afterEach(() => {
+    store.close();
+    writer.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers each item in order, a bad item failing only itself', async () => {
+    const items = [item(1), { ...item(2), eventId: 'no spaces allowed' }, item(3)];
+    const answered = handler.publishBatch(caller, items, Date.now() + 5000);
+    expect(publisher.held.map((h) => h.accepted.eventId)).toEqual(['batch-1', 'batch-3']);
+    publisher.answerAll();
+    const results = await answered;
+    expect(results[0]).toEqual({ ok: { eventId: 'batch-1', topic: TOPICS.disclosure, partition: 0, offset: '0', duplicate: false } });
+    expect((results[1] as { error: Error }).error).toBeInstanceOf(InvalidEventError);
+    expect(results[2]).toMatchObject({ ok: { eventId: 'batch-3', offset: '1', duplicate: false } });
+  });
+
+  it('lets go of the items once they are handed over, before Kafka answers', async () => {
+    const items = [item(4), item(5)];
+    const answered = handler.publishBatch(caller, items, Date.now() + 5000);
+    // The gRPC layer keeps the request (and this array) until the call is answered.
+    expect(items).toHaveLength(0);
+    expect(publisher.held).toHaveLength(2);
+    publisher.answerAll();
+    expect((await answered).map((r) => ('ok' in r ? r.ok.eventId : r.error.message))).toEqual(['batch-4', 'batch-5']);
+  });
+
+  it('answers UNAVAILABLE for the items Kafka has not confirmed by the deadline', async () => {
+    const results = await handler.publishBatch(caller, [item(6), { eventId: 'batch-7', event: 'nothing' }], Date.now() + 200);
+    expect((results[0] as { error: Error }).error).toBeInstanceOf(UnavailableError);
+    expect((results[1] as { error: Error }).error).toBeInstanceOf(InvalidEventError);
+  });
+
+  it('answers at once when no item was sent', async () => {
+    const results = await handler.publishBatch(caller, [{ eventId: 'batch-8' }], Date.now() + 60_000);
+    expect((results[0] as { error: Error }).error).toBeInstanceOf(InvalidEventError);
+  });
+});
