@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Type } from 'avsc';
+import { installAvroStringWriter } from './avro-string-writer';
 import {
   InvalidEnvelopeError,
   InvalidEventDataError,
@@ -155,6 +156,9 @@ export function avroBytes(type: Type, data: unknown): Buffer {
 }
 
 let scratch = Buffer.allocUnsafeSlow(64 * 1024);
+
+// Every event's strings go through avsc's string writer; this one walks each string once.
+installAvroStringWriter();
 
 const TRACEPARENT = /^[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
