@@ -57,14 +57,12 @@ function buildMapper(type: Type): Mapper {
   if (Type.isType(type, 'record')) {
     // Field mappers are looked up on first call, so a record that contains itself still works.
     const fields = (type as RecordLike).fields;
-    let mapped: [string, Mapper][] | undefined;
+    let maps: Mapper[] | undefined;
+    const build = recordBuilder(fields.map((field) => field.name));
     return (value) => {
       if (value === null || value === undefined || typeof value !== 'object') return value ?? null;
-      mapped ??= fields.map((field) => [field.name, mapperOf(field.type)]);
-      const source = value as Record<string, unknown>;
-      const out: Record<string, unknown> = {};
-      for (const [name, map] of mapped) out[name] = map(source[name]);
-      return out;
+      maps ??= fields.map((field) => mapperOf(field.type));
+      return build(value as Record<string, unknown>, maps);
     };
   }
   if (Type.isType(type, 'union')) {
@@ -104,6 +102,20 @@ function buildMapper(type: Type): Mapper {
     return (value) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
   }
   return identity;
+}
+
+/**
+ * `(s, m) => ({ a: m[0](s.a), b: m[1](s.b) })` for a record's field names: every value of the
+ * record gets its fields in one object literal, so all share one shape from the start (as avsc
+ * builds its own readers and writers). Avro names are identifiers (`[A-Za-z_][A-Za-z0-9_]*`),
+ * so they go into the code as they are; `__proto__` would set the prototype and is refused.
+ */
+function recordBuilder(names: readonly string[]): (source: Record<string, unknown>, maps: readonly Mapper[]) => unknown {
+  for (const name of names) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || name === '__proto__') throw new Error(`'${name}' is not a field name the mapping can build`);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function('s', 'm', `return { ${names.map((name, i) => `${name}: m[${i}](s.${name})`).join(', ')} };`) as (source: Record<string, unknown>, maps: readonly Mapper[]) => unknown;
 }
 
 /** `IMPORTANCE_IMPORTANT` → `IMPORTANT`; `*_UNSPECIFIED` → `UNKNOWN` (the schemas' default). */
