@@ -1,3 +1,4 @@
+import { connect } from 'node:http2';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { decodeEvent, eventDataToProto, TOPICS, type EventData } from '@gongkai/contracts';
 import { sampleEvents as sampleEventsForTests } from '@gongkai/contracts/dist/testing/sample-events';
@@ -230,6 +231,21 @@ describe('gateway: Publish', () => {
       expect(clash).toMatchObject({ status: 'rejected', reason: { code: status.ALREADY_EXISTS } });
       expect(await disclosed(new Set([doc.publicationId]), 1)).toHaveLength(1);
     });
+  });
+
+  it('opens HTTP/2 receive windows of GATEWAY_RECEIVE_WINDOW_BYTES (4 MiB, a quarter per call), not 64 KiB', async () => {
+    const session = connect(`http://127.0.0.1:${gw.app.port}`);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        session.once('remoteSettings', () => resolve());
+        session.once('error', reject);
+      });
+      // The connection window grows by a WINDOW_UPDATE after the SETTINGS; a ping's answer comes after it.
+      await new Promise<void>((resolve, reject) => session.ping((err) => (err ? reject(err) : resolve())));
+      expect({ stream: session.remoteSettings.initialWindowSize, connection: session.state.remoteWindowSize }).toEqual({ stream: 1024 * 1024, connection: 4 * 1024 * 1024 });
+    } finally {
+      session.close();
+    }
   });
 
   it('PublishBatch gives a result per item: one bad item fails only itself', async () => {

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { ServerCredentials } from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import { TOPICS } from '@gongkai/contracts';
-import { createKafka, ensureTopics, type Logger } from '@gongkai/runtime';
+import { bindServer, createKafka, ensureTopics, type Logger } from '@gongkai/runtime';
 import { ThreadedPublisher } from './threaded-publisher';
 import { CallerRegistry } from './caller-registry';
 import type { GatewayConfig } from './gateway-config';
-import { bindServer, createGrpcServer, INGEST_SERVICE_NAME } from './grpc-server';
+import { createGrpcServer, INGEST_SERVICE_NAME } from './grpc-server';
 import { IdempotencyStore } from './idempotency-store';
 import { IngestHandler } from './ingest-handler';
 

@@ -1,9 +1,9 @@
-import { Server, ServerCredentials, status, type Metadata, type ServerUnaryCall, type sendUnaryData, type ServiceDefinition } from '@grpc/grpc-js';
+import { Server, status, type Metadata, type ServerUnaryCall, type sendUnaryData, type ServiceDefinition } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace, type TextMapGetter } from '@opentelemetry/api';
 import { HealthImplementation } from 'grpc-health-check';
 import { loadIngestPackageDefinition, loadIngestService, toFieldViolations, withFastUtf8, type Violation } from '@gongkai/contracts';
-import { raiseReceiveWindows, type Logger } from '@gongkai/runtime';
+import { metadataText, raiseReceiveWindows, type Logger } from '@gongkai/runtime';
 import type { CallerRegistry, Caller } from './caller-registry';
 import { GatewayError, InvalidEventError } from './errors';
 import { toGrpcStatus } from './grpc-status';
@@ -67,7 +67,7 @@ export function createGrpcServer(options: GrpcServerOptions): { server: Server; 
         (async () => {
           let callerId: string | undefined;
           try {
-            const caller = callers.authenticate(firstString(call.metadata, 'authorization'), certificateName(call));
+            const caller = callers.authenticate(metadataText(call.metadata, 'authorization'), certificateName(call));
             callerId = caller.id;
             const result = await run(caller, call.request, deadlineOf(call), carrier.traceparent);
             logger.debug({ method: name, caller: callerId, ms: Date.now() - started }, 'call ok');
@@ -131,11 +131,6 @@ function toResponse(r: PublishResult) {
   return { eventId: r.eventId, topic: r.topic, partition: r.partition, offset: r.offset, duplicate: r.duplicate };
 }
 
-function firstString(metadata: Metadata, key: string): string | undefined {
-  const value = metadata.get(key)[0];
-  return typeof value === 'string' ? value : undefined;
-}
-
 function deadlineOf(call: ServerUnaryCall<unknown, unknown>): number | undefined {
   const deadline = call.getDeadline();
   if (deadline instanceof Date) return deadline.getTime();
@@ -145,9 +140,4 @@ function deadlineOf(call: ServerUnaryCall<unknown, unknown>): number | undefined
 function certificateName(call: ServerUnaryCall<unknown, unknown>): string | undefined {
   const cn = call.getAuthContext()?.sslPeerCertificate?.subject?.CN;
   return Array.isArray(cn) ? cn[0] : cn;
-}
-
-/** Bind the server; resolves with the port actually bound (0 picks a free one). */
-export function bindServer(server: Server, address: string, credentials = ServerCredentials.createInsecure()): Promise<number> {
-  return new Promise((resolve, reject) => server.bindAsync(address, credentials, (err, port) => (err ? reject(err) : resolve(port))));
 }
