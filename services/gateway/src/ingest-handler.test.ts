@@ -4,28 +4,28 @@ import { join } from 'node:path';
 import { TOPICS, eventDataToProto } from '@gongkai/contracts';
 import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
 import { createLogger } from '@gongkai/runtime';
-import type { OutgoingRecord, RecordPosition } from './batching-publisher';
+import type { OutgoingRecord } from './batching-publisher';
 import { CallerRegistry, hashToken } from './caller-registry';
 import { InvalidEventError, UnavailableError } from './errors';
 import { AcceptedEventsWriter, IdempotencyStore, recordedEvent, type AcceptedFacts } from './idempotency-store';
 import { IngestHandler, type PublishRequestLike } from './ingest-handler';
-import type { RecordPublisher } from './threaded-publisher';
+import type { PublishDone, RecordPublisher } from './threaded-publisher';
 
 /** Holds each record until the test lets Kafka answer; then records it, as the producer thread does. */
 class HeldPublisher implements RecordPublisher {
-  readonly held: { record: OutgoingRecord; accepted: AcceptedFacts; resolve: (p: RecordPosition) => void }[] = [];
+  readonly held: { record: OutgoingRecord; accepted: AcceptedFacts; done: PublishDone }[] = [];
   constructor(private readonly writer: AcceptedEventsWriter) {}
 
-  publish(record: OutgoingRecord, accepted: AcceptedFacts): Promise<RecordPosition> {
-    return new Promise((resolve) => this.held.push({ record, accepted, resolve }));
+  publish(record: OutgoingRecord, accepted: AcceptedFacts, done: PublishDone): void {
+    this.held.push({ record, accepted, done });
   }
 
   /** Kafka takes every held record, at offsets from 0. */
   answerAll(): void {
-    this.held.splice(0).forEach(({ record, accepted, resolve }, offset) => {
+    this.held.splice(0).forEach(({ record, accepted, done }, offset) => {
       const position = { topic: record.topic, partition: 0, offset: String(offset) };
       this.writer.record([recordedEvent(accepted, record.value, position, Date.now())]);
-      resolve(position);
+      done(undefined, position);
     });
   }
 
@@ -86,6 +86,18 @@ describe('IngestHandler.publishBatch', () => {
     expect(publisher.held).toHaveLength(2);
     publisher.answerAll();
     expect((await answered).map((r) => ('ok' in r ? r.ok.eventId : r.error.message))).toEqual(['batch-4', 'batch-5']);
+  });
+
+  it('answers an id repeated in flight, and again once recorded, with the first answer as a duplicate', async () => {
+    const first = handler.publishBatch(caller, [item(9), item(9)], Date.now() + 5000);
+    expect(publisher.held).toHaveLength(1); // one send to Kafka for both
+    publisher.answerAll();
+    const [a, b] = await first;
+    expect(a).toEqual({ ok: { eventId: 'batch-9', topic: TOPICS.disclosure, partition: 0, offset: '0', duplicate: false } });
+    expect(b).toEqual({ ok: { eventId: 'batch-9', topic: TOPICS.disclosure, partition: 0, offset: '0', duplicate: true } });
+    const [again] = await handler.publishBatch(caller, [item(9)], Date.now() + 5000);
+    expect(again).toEqual({ ok: { eventId: 'batch-9', topic: TOPICS.disclosure, partition: 0, offset: '0', duplicate: true } });
+    expect(publisher.held).toHaveLength(0);
   });
 
   it('answers UNAVAILABLE for the items Kafka has not confirmed by the deadline', async () => {

@@ -43,6 +43,23 @@ export interface IngestHandlerDeps {
   readonly now?: () => number;
 }
 
+/**
+ * Told once how an accepted event ended: where Kafka put it, or why not. Never called before
+ * the call that took it returns (the batch counts on that), and it must not throw: it runs
+ * inside the loop that answers a whole turn's events.
+ */
+type Answer = (error: Error | undefined, result?: PublishResult) => void;
+
+/** An answer as a promise, for the unary calls; refusals before sending still throw at once. */
+function promised(start: (done: Answer) => void): Promise<PublishResult> {
+  let settle: Answer = () => undefined;
+  const promise = new Promise<PublishResult>((resolve, reject) => {
+    settle = (error, result) => (error ? reject(error) : resolve(result!));
+  });
+  start(settle);
+  return promise;
+}
+
 /** One item's outcome in a PublishBatch: where Kafka put it, or why it was refused. */
 export type BatchItemResult = { ok: PublishResult } | { error: GatewayError | Error };
 
@@ -59,7 +76,7 @@ const RETRY_AFTER_MS = 1000;
  */
 export class IngestHandler {
   /** Calls under way per caller and event id, so a concurrent retry waits for the first. */
-  private readonly inFlight = new Map<string, { type: EventType; value: Buffer; result: Promise<PublishResult> }>();
+  private readonly inFlight = new Map<string, { type: EventType; value: Buffer; waiters: Answer[] }>();
   private readonly now: () => number;
 
   constructor(private readonly deps: IngestHandlerDeps) {
@@ -72,15 +89,15 @@ export class IngestHandler {
    * into the event's Kafka headers.
    */
   publish(caller: Caller, request: PublishRequestLike, deadline?: number, traceparent?: string): Promise<PublishResult> {
-    return this.withinDeadline(this.send(caller, request, traceparent), deadline);
+    return this.withinDeadline(promised((done) => this.send(caller, request, traceparent, done)), deadline);
   }
 
   retract(caller: Caller, request: RetractRequestLike, deadline?: number, traceparent?: string): Promise<PublishResult> {
     if (request.retraction === null || request.retraction === undefined) {
       throw new InvalidEventError([{ field: 'retraction', rule: 'required', description: 'the retraction to publish is missing' }]);
     }
-    const sent = this.accept(caller, request.eventId, 'publication.retracted', eventDataFromProto('publication.retracted', request.retraction), traceparent);
-    return this.withinDeadline(sent, deadline);
+    const data = eventDataFromProto('publication.retracted', request.retraction);
+    return this.withinDeadline(promised((done) => this.accept(caller, request.eventId, 'publication.retracted', data, traceparent, done)), deadline);
   }
 
   /**
@@ -97,24 +114,16 @@ export class IngestHandler {
     let open = 0;
     let allSettled: () => void = () => undefined;
     for (let index = 0; index < items.length; index++) {
-      let sent: Promise<PublishResult>;
-      try {
-        sent = this.send(caller, items[index]!, traceparent);
-      } catch (error) {
-        results[index] = { error: error as Error };
-        continue;
-      }
       open++;
-      sent.then(
-        (ok) => {
-          results[index] ??= { ok };
+      try {
+        this.send(caller, items[index]!, traceparent, (error, ok) => {
+          results[index] ??= error ? { error } : { ok: ok! };
           if (--open === 0) allSettled();
-        },
-        (error: Error) => {
-          results[index] ??= { error };
-          if (--open === 0) allSettled();
-        },
-      );
+        });
+      } catch (error) {
+        open--;
+        results[index] = { error: error as Error };
+      }
     }
     items.length = 0;
     if (open === 0) return Promise.resolve(results as BatchItemResult[]);
@@ -133,13 +142,13 @@ export class IngestHandler {
   }
 
   /** One event of Publish or PublishBatch, without the deadline. */
-  private send(caller: Caller, request: PublishRequestLike, traceparent: string | undefined): Promise<PublishResult> {
+  private send(caller: Caller, request: PublishRequestLike, traceparent: string | undefined, done: Answer): void {
     const field = request.event as PublishOneofField | undefined;
     const type = field ? PUBLISH_ONEOF_TYPES[field] : undefined;
     if (!field || !type) {
       throw new InvalidEventError([{ field: 'event', rule: 'required', description: 'set one of document, interpretation, procurement or requestStatus' }]);
     }
-    return this.accept(caller, request.eventId, type, eventDataFromProto(type, request[field]), traceparent);
+    this.accept(caller, request.eventId, type, eventDataFromProto(type, request[field]), traceparent, done);
   }
 
   /** What the gateway knows of a publication, for a caller allowed to see its issuing body. */
@@ -157,7 +166,8 @@ export class IngestHandler {
     type: T,
     data: EventData<T>,
     traceparent: string | undefined,
-  ): Promise<PublishResult> {
+    done: Answer,
+  ): void {
     const { callers, store } = this.deps;
     if (!eventId || !EVENT_ID.test(eventId)) {
       throw new InvalidEventError([
@@ -173,13 +183,16 @@ export class IngestHandler {
     if (running) {
       const bytes = payloadBytesOrNone(type, data);
       if (running.type !== type || !bytes?.equals(running.value)) throw new ConflictingEventError({ caller: caller.id, eventId });
-      return running.result.then((r) => ({ ...r, duplicate: true }));
+      running.waiters.push((error, result) => done(error, result && { ...result, duplicate: true }));
+      return;
     }
     const known = store.find(caller.id, eventId);
     if (known) {
       const bytes = payloadBytesOrNone(type, data);
       if (!bytes || known.payloadSha256 !== payloadHash(type, bytes)) throw new ConflictingEventError({ caller: caller.id, eventId });
-      return Promise.resolve(answer(known, true));
+      const result = answer(known, true);
+      queueMicrotask(() => done(undefined, result));
+      return;
     }
 
     const previousRequestStep = type === 'request.status_changed' ? (store.lastRequestStep(subjectOf(type, data)) as RequestStep | null) : undefined;
@@ -203,25 +216,25 @@ export class IngestHandler {
     }
 
     const accepted = acceptedFacts(caller.id, eventId, type, encoded.key, data, issuingBody);
-    // Settled (and so forgotten) in the two callbacks themselves: no further promise per event.
-    const forget = (): void => void (this.inFlight.get(key) === entry && this.inFlight.delete(key));
-    const sent = this.deps.publisher.publish({ topic: TOPICS.disclosure, ...encoded }, accepted).then(
-      (position) => {
-        forget();
+    const entry = { type, value: encoded.value, waiters: [] as Answer[] };
+    this.inFlight.set(key, entry);
+    this.deps.publisher.publish({ topic: TOPICS.disclosure, ...encoded }, accepted, (err, position) => {
+      if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
+      let error: Error | undefined;
+      let result: PublishResult | undefined;
+      if (err === undefined && position) {
         store.noteRecorded(caller.id, eventId);
         this.deps.onKafkaOutcome?.(true);
-        return { eventId, ...position, duplicate: false };
-      },
-      (err: unknown) => {
-        forget();
-        if (err instanceof UnrecordedError) throw err; // Kafka is fine; the gateway's own file is not
+        result = { eventId, ...position, duplicate: false };
+      } else if (err instanceof UnrecordedError) {
+        error = err; // Kafka is fine; the gateway's own file is not
+      } else {
         this.deps.onKafkaOutcome?.(false);
-        throw new UnavailableError('Kafka did not take the event; nothing was accepted — retry with the same event id', RETRY_AFTER_MS, { cause: err });
-      },
-    );
-    const entry = { type, value: encoded.value, result: sent };
-    this.inFlight.set(key, entry);
-    return sent;
+        error = new UnavailableError('Kafka did not take the event; nothing was accepted — retry with the same event id', RETRY_AFTER_MS, { cause: err });
+      }
+      done(error, result);
+      for (const waiter of entry.waiters) waiter(error, result);
+    });
   }
 
   /** How long a call may wait for Kafka: the configured bound, or less to answer before the caller's deadline. */

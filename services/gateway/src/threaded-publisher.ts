@@ -9,10 +9,18 @@ import type { ProducerThreadData, RecordToPublish, ToMain, ToProducer } from './
 
 /** Hands records to Kafka, has those Kafka took recorded as accepted, and learns where they went. */
 export interface RecordPublisher {
-  publish(record: OutgoingRecord, accepted: AcceptedFacts): Promise<RecordPosition>;
+  /**
+   * `done` is called once: with where Kafka put the record, or with why it did not (a
+   * ProducerError, or an UnrecordedError when Kafka took it but it could not be recorded). A
+   * callback, not a promise: a batch of a hundred events would otherwise make a hundred promises
+   * and their reactions, which the gRPC thread pays for in time and garbage.
+   */
+  publish(record: OutgoingRecord, accepted: AcceptedFacts, done: PublishDone): void;
   /** Resolves when every record handed over so far has been sent or failed, and the producer is closed. */
   close(): Promise<void>;
 }
+
+export type PublishDone = (error: Error | undefined, position?: RecordPosition) => void;
 
 /** A Kafka producer failed to take a record; its message says why (from the producer thread). */
 export class ProducerError extends Error {
@@ -35,7 +43,7 @@ export class UnrecordedError extends Error {
 export class ThreadedPublisher implements RecordPublisher {
   private readonly worker: Worker | undefined;
   private readonly local: RecordProducer | undefined;
-  private readonly waiting = new Map<number, { resolve: (p: RecordPosition) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, PublishDone>();
   private readonly outbox = new Outbox<RecordToPublish>((records) => this.worker?.postMessage({ kind: 'publish', records } satisfies ToProducer));
   private nextId = 0;
   private stopped: Promise<void> | undefined;
@@ -52,17 +60,16 @@ export class ThreadedPublisher implements RecordPublisher {
     }
   }
 
-  publish(record: OutgoingRecord, accepted: AcceptedFacts): Promise<RecordPosition> {
-    if (this.stopped) return Promise.reject(new ProducerError('the gateway is shutting down'));
-    return new Promise((resolve, reject) => {
-      const id = this.nextId++;
-      this.waiting.set(id, { resolve, reject });
-      if (this.local) {
-        this.local.publish([{ id, record, accepted }]);
-        return;
-      }
-      this.outbox.put({ id, record, accepted });
-    });
+  publish(record: OutgoingRecord, accepted: AcceptedFacts, done: PublishDone): void {
+    if (this.stopped) {
+      // Asynchronously, as every other answer: the caller has not finished its own bookkeeping yet.
+      queueMicrotask(() => done(new ProducerError('the gateway is shutting down')));
+      return;
+    }
+    const id = this.nextId++;
+    this.waiting.set(id, done);
+    if (this.local) this.local.publish([{ id, record, accepted }]);
+    else this.outbox.put({ id, record, accepted });
   }
 
   close(): Promise<void> {
@@ -81,15 +88,15 @@ export class ThreadedPublisher implements RecordPublisher {
         this.onStopped?.();
         continue;
       }
-      const waiter = this.waiting.get(message.id);
+      const done = this.waiting.get(message.id);
       this.waiting.delete(message.id);
-      if (message.kind === 'published') waiter?.resolve(message.position);
-      else waiter?.reject(message.stage === 'record' ? new UnrecordedError(message.error) : new ProducerError(message.error));
+      if (message.kind === 'published') done?.(undefined, message.position);
+      else done?.(message.stage === 'record' ? new UnrecordedError(message.error) : new ProducerError(message.error));
     }
   }
 
   private failAll(err: Error): void {
-    for (const waiter of this.waiting.values()) waiter.reject(err);
+    for (const done of this.waiting.values()) done(err);
     this.waiting.clear();
     this.onStopped?.();
   }
