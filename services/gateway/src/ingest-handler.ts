@@ -45,8 +45,8 @@ export interface IngestHandlerDeps {
 
 /**
  * Told once how an accepted event ended: where Kafka put it, or why not. Never called before
- * the call that took it returns (the batch counts on that), and it must not throw: it runs
- * inside the loop that answers a whole turn's events.
+ * the call that took it returns, and it must not throw: it runs inside the loop that answers a
+ * whole turn's events.
  */
 type Answer = (error: Error | undefined, result?: PublishResult) => void;
 
