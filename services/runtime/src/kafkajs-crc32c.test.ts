@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fastCrc32c } from './kafkajs-crc32c';
+import { CRC32C_IMPLEMENTATION, fastCrc32c, portableCrc32c } from './kafkajs-crc32c';
 
 const CRC_PATH = require.resolve('kafkajs/src/protocol/recordBatch/crc32C/index.js');
 const BATCH_PATH = require.resolve('kafkajs/src/protocol/recordBatch/v0/index.js');
@@ -15,15 +15,26 @@ describe('fastCrc32c', () => {
     for (const length of lengths) {
       for (let round = 0; round < 5; round++) {
         const bytes = randomBytes(length);
-        expect({ length, crc: fastCrc32c(bytes) }).toEqual({ length, crc: kafkajsCrc32c(bytes) });
+        const expected = kafkajsCrc32c(bytes);
+        expect({ length, crc: fastCrc32c(bytes), portable: portableCrc32c(bytes) }).toEqual({ length, crc: expected, portable: expected });
       }
     }
+    // A view into a larger buffer covers only its own bytes (kafkajs-produce passes subarrays).
+    const whole = randomBytes(4096);
+    const view = whole.subarray(100, 3000);
+    expect(fastCrc32c(view)).toBe(kafkajsCrc32c(Buffer.from(view)));
+  });
+
+  it("is the CPU's CRC32C instruction: @node-rs/crc32 ships builds for every platform the hub runs on", () => {
+    expect(CRC32C_IMPLEMENTATION).toBe('hardware');
   });
 
   it('gives the published check values of CRC-32C, unsigned', () => {
     // RFC 3720, B.4: 32 bytes of 0xFF give 0x62A8AB43; the ASCII "123456789" gives 0xE3069283.
-    expect(fastCrc32c(Buffer.alloc(32, 0xff))).toBe(0x62a8ab43);
-    expect(fastCrc32c(Buffer.from('123456789'))).toBe(0xe3069283);
+    for (const crc of [fastCrc32c, portableCrc32c]) {
+      expect(crc(Buffer.alloc(32, 0xff))).toBe(0x62a8ab43);
+      expect(crc(Buffer.from('123456789'))).toBe(0xe3069283);
+    }
   });
 });
 
