@@ -4,6 +4,7 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace, type TextMa
 import { HealthImplementation } from 'grpc-health-check';
 import { loadIngestPackageDefinition, loadIngestService, toFieldViolations, withFastUtf8, type Violation } from '@gongkai/contracts';
 import { metadataText, raiseReceiveWindows, type Logger } from '@gongkai/runtime';
+import { encodePublishBatchResponse, type BatchResultObject } from './batch-response';
 import type { CallerRegistry, Caller } from './caller-registry';
 import { GatewayError, InvalidEventError } from './errors';
 import { toGrpcStatus } from './grpc-status';
@@ -49,7 +50,7 @@ export function createGrpcServer(options: GrpcServerOptions): { server: Server; 
   health.addToServer(server);
   new ReflectionService(loadIngestPackageDefinition()).addToServer(server);
 
-  const service = withFastTextDecoding(loadIngestService().gongkai.hub.v1.IngestService.service);
+  const service = withFastCoding(loadIngestService().gongkai.hub.v1.IngestService.service);
   const { handler, callers, logger } = options;
   const track = options.track ?? (<T>(w: Promise<T>) => w);
 
@@ -93,7 +94,7 @@ export function createGrpcServer(options: GrpcServerOptions): { server: Server; 
     PublishBatch: unary('PublishBatch', async (caller, request: { items?: PublishRequestLike[] }, deadline, traceparent) => {
       const results = await handler.publishBatch(caller, request.items ?? [], deadline, traceparent);
       return {
-        results: results.map((r, index) => {
+        results: results.map((r, index): BatchResultObject => {
           if ('ok' in r) return { index, published: toResponse(r.ok) };
           const mapped = toGrpcStatus(r.error);
           const violations: Violation[] = r.error instanceof InvalidEventError ? [...r.error.violations] : [];
@@ -117,12 +118,16 @@ export function createGrpcServer(options: GrpcServerOptions): { server: Server; 
   return { server, health };
 }
 
-/** The service with each request decoded through {@link withFastUtf8}: a document's body is most of its bytes. */
-function withFastTextDecoding(service: ServiceDefinition): ServiceDefinition {
+/**
+ * The service with each request decoded through {@link withFastUtf8} (a document's body is most
+ * of its bytes), and PublishBatch's answer written by {@link encodePublishBatchResponse}.
+ */
+function withFastCoding(service: ServiceDefinition): ServiceDefinition {
   return Object.fromEntries(
     Object.entries(service).map(([name, method]) => {
       const decode = method.requestDeserialize as (bytes: Buffer) => unknown;
-      return [name, { ...method, requestDeserialize: (bytes: Buffer): unknown => decode(withFastUtf8(bytes)) }];
+      const encode = name === 'PublishBatch' ? encodePublishBatchResponse : method.responseSerialize;
+      return [name, { ...method, requestDeserialize: (bytes: Buffer): unknown => decode(withFastUtf8(bytes)), responseSerialize: encode }];
     }),
   );
 }
