@@ -60,6 +60,7 @@ export {
   PROTO_LOADER_OPTIONS,
   loadIngestPackageDefinition,
   loadIngestService,
+  loadIngestServiceForMapping,
   type IngestGrpcObject,
 } from './ingest-service';
 export {

@@ -2,7 +2,7 @@ import { Server, status, type Metadata, type ServerUnaryCall, type sendUnaryData
 import { ReflectionService } from '@grpc/reflection';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace, type TextMapGetter } from '@opentelemetry/api';
 import { HealthImplementation } from 'grpc-health-check';
-import { loadIngestPackageDefinition, loadIngestService, toFieldViolations, withFastUtf8, type Violation } from '@gongkai/contracts';
+import { loadIngestPackageDefinition, loadIngestServiceForMapping, toFieldViolations, withFastUtf8, type Violation } from '@gongkai/contracts';
 import { metadataText, raiseReceiveWindows, type Logger } from '@gongkai/runtime';
 import { encodePublishBatchResponse, type BatchResultObject } from './batch-response';
 import type { CallerRegistry, Caller } from './caller-registry';
@@ -50,7 +50,7 @@ export function createGrpcServer(options: GrpcServerOptions): { server: Server; 
   health.addToServer(server);
   new ReflectionService(loadIngestPackageDefinition()).addToServer(server);
 
-  const service = withFastCoding(loadIngestService().gongkai.hub.v1.IngestService.service);
+  const service = withFastCoding(loadIngestServiceForMapping());
   const { handler, callers, logger } = options;
   const track = options.track ?? (<T>(w: Promise<T>) => w);
 
@@ -119,8 +119,9 @@ export function createGrpcServer(options: GrpcServerOptions): { server: Server; 
 }
 
 /**
- * The service with each request decoded through {@link withFastUtf8} (a document's body is most
- * of its bytes), and PublishBatch's answer written by {@link encodePublishBatchResponse}.
+ * The service (its int64 fields read as numbers: requests only go to eventDataFromProto) with
+ * each request decoded through {@link withFastUtf8} (a document's body is most of its bytes),
+ * and PublishBatch's answer written by {@link encodePublishBatchResponse}.
  */
 function withFastCoding(service: ServiceDefinition): ServiceDefinition {
   return Object.fromEntries(
