@@ -1,3 +1,4 @@
+import { EVENT_HEADERS } from '@gongkai/contracts';
 import type { OutgoingRecord, RecordPosition } from './batching-publisher';
 import type { AcceptedFacts } from './idempotency-store';
 
@@ -22,11 +23,133 @@ export interface RecordToPublish {
 }
 
 export type ToProducer =
-  | { readonly kind: 'publish'; readonly records: readonly RecordToPublish[] }
+  | { readonly kind: 'publish'; readonly records: readonly PackedRecord[] }
   | { readonly kind: 'stop' };
 
+/** An answer, as RecordProducer gathers them; they cross to the gRPC thread packed (see packAnswers). */
 export type ToMain =
   | { readonly kind: 'published'; readonly id: number; readonly position: RecordPosition }
   /** `kafka`: Kafka did not take it. `record`: Kafka took it, but it could not be recorded. */
   | { readonly kind: 'failed'; readonly id: number; readonly error: string; readonly stage: 'kafka' | 'record' }
   | { readonly kind: 'stopped' };
+
+/**
+ * A {@link RecordToPublish} as the array that crosses to the producer thread. Structured
+ * cloning writes every property name of every object and rebuilds each object property by
+ * property on the other side; an array of the same values costs about half on each side
+ * (measured for a hundred 2 KB documents: posting 2.5–4.2 → 1.5–2.0 µs per record, receiving
+ * 3.8–5.5 → 2.1–2.6 µs). The envelope's headers go by position, in the order the event codec
+ * writes them; any other header follows as name–value pairs.
+ */
+export type PackedRecord = readonly unknown[];
+
+const HEADER_ORDER: readonly string[] = [
+  EVENT_HEADERS.id,
+  EVENT_HEADERS.source,
+  EVENT_HEADERS.type,
+  EVENT_HEADERS.specversion,
+  EVENT_HEADERS.time,
+  EVENT_HEADERS.subject,
+  EVENT_HEADERS.dataschema,
+  EVENT_HEADERS.avroFingerprint,
+  EVENT_HEADERS.contentType,
+  EVENT_HEADERS.traceparent,
+  EVENT_HEADERS.tracestate,
+];
+const POSITIONED = new Set(HEADER_ORDER);
+/** Where the headers start: after id, topic, key, value and the eight accepted facts. */
+const HEADERS_AT = 12;
+
+export function packRecord({ id, record, accepted }: RecordToPublish): PackedRecord {
+  const { headers } = record;
+  const packed: unknown[] = [
+    id,
+    record.topic,
+    record.key,
+    record.value,
+    accepted.caller,
+    accepted.eventId,
+    accepted.eventType,
+    accepted.subject,
+    accepted.revision,
+    accepted.title,
+    accepted.issuingBody,
+    accepted.requestStep,
+  ];
+  for (const name of HEADER_ORDER) packed.push(headers[name]);
+  for (const name in headers) {
+    if (!POSITIONED.has(name)) packed.push(name, headers[name]);
+  }
+  return packed;
+}
+
+export function unpackRecord(packed: PackedRecord): RecordToPublish {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i < HEADER_ORDER.length; i++) {
+    const value = packed[HEADERS_AT + i];
+    if (value !== undefined) headers[HEADER_ORDER[i]!] = value as string;
+  }
+  for (let i = HEADERS_AT + HEADER_ORDER.length; i + 1 < packed.length; i += 2) headers[packed[i] as string] = packed[i + 1] as string;
+  return {
+    id: packed[0] as number,
+    record: { topic: packed[1] as string, key: packed[2] as string, value: packed[3] as Uint8Array, headers },
+    accepted: {
+      caller: packed[4] as string,
+      eventId: packed[5] as string,
+      eventType: packed[6] as string,
+      subject: packed[7] as string,
+      revision: packed[8] as number | undefined,
+      title: packed[9] as string | undefined,
+      issuingBody: packed[10] as string | undefined,
+      requestStep: packed[11] as string | undefined,
+    },
+  };
+}
+
+/**
+ * A turn's answers as one flat array: `1, id, topic, partition, offset` for a published
+ * record, `2, id, error, stage` for a failed one, `3` for stopped. Cloning an object per answer
+ * (with its position inside) cost 0.45 µs to post and 0.8–1.0 µs to receive; flat, 0.1 and
+ * 0.15 µs.
+ */
+export type PackedAnswers = readonly unknown[];
+
+const PUBLISHED = 1;
+const FAILED = 2;
+const STOPPED = 3;
+
+export function packAnswers(answers: readonly ToMain[]): PackedAnswers {
+  const packed: unknown[] = [];
+  for (const m of answers) {
+    if (m.kind === 'published') packed.push(PUBLISHED, m.id, m.position.topic, m.position.partition, m.position.offset);
+    else if (m.kind === 'failed') packed.push(FAILED, m.id, m.error, m.stage);
+    else packed.push(STOPPED);
+  }
+  return packed;
+}
+
+/** Calls back for each answer, in order, without making an object per answer. */
+export function readAnswers(
+  packed: PackedAnswers,
+  on: {
+    published(id: number, position: RecordPosition): void;
+    failed(id: number, error: string, stage: 'kafka' | 'record'): void;
+    stopped(): void;
+  },
+): void {
+  for (let i = 0; i < packed.length; ) {
+    const kind = packed[i];
+    if (kind === PUBLISHED) {
+      on.published(packed[i + 1] as number, { topic: packed[i + 2] as string, partition: packed[i + 3] as number, offset: packed[i + 4] as string });
+      i += 5;
+    } else if (kind === FAILED) {
+      on.failed(packed[i + 1] as number, packed[i + 2] as string, packed[i + 3] as 'kafka' | 'record');
+      i += 4;
+    } else if (kind === STOPPED) {
+      on.stopped();
+      i += 1;
+    } else {
+      throw new Error(`readAnswers: unknown answer kind ${String(kind)} at ${i}`);
+    }
+  }
+}

@@ -6,16 +6,16 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger } from '@gongkai/runtime';
 import { RecordProducer } from './producer-core';
-import type { ProducerThreadData, ToProducer } from './producer-thread-messages';
+import { packAnswers, unpackRecord, type ProducerThreadData, type ToProducer } from './producer-thread-messages';
 
 const data = workerData as ProducerThreadData;
 const port = parentPort;
 if (!port) throw new Error('producer-thread.js runs as a worker thread of the gateway');
 
 const logger = createLogger({ service: 'gateway', level: data.logLevel }).child({ component: 'producer-thread' });
-const producer = new RecordProducer(data, logger, (batch) => port.postMessage(batch));
+const producer = new RecordProducer(data, logger, (batch) => port.postMessage(packAnswers(batch)));
 
 port.on('message', (message: ToProducer) => {
-  if (message.kind === 'publish') producer.publish(message.records);
+  if (message.kind === 'publish') producer.publish(message.records.map(unpackRecord));
   else if (message.kind === 'stop') producer.stop();
 });

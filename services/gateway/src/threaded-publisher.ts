@@ -5,7 +5,7 @@ import type { OutgoingRecord, RecordPosition } from './batching-publisher';
 import type { AcceptedFacts } from './idempotency-store';
 import { Outbox } from './outbox';
 import { RecordProducer } from './producer-core';
-import type { ProducerThreadData, RecordToPublish, ToMain, ToProducer } from './producer-thread-messages';
+import { packAnswers, packRecord, readAnswers, type PackedAnswers, type PackedRecord, type ProducerThreadData, type ToProducer } from './producer-thread-messages';
 
 /** Hands records to Kafka, has those Kafka took recorded as accepted, and learns where they went. */
 export interface RecordPublisher {
@@ -37,14 +37,15 @@ export class UnrecordedError extends Error {
 
 /**
  * The gRPC thread's side of the producer (producer-core.ts). On its own thread (the default),
- * records travel in few messages (see Outbox), as do the answers;
+ * records travel in few messages (see Outbox), each record as an array (PackedRecord), and so
+ * do the answers;
  * with `onThread: false` the producer runs here and is called directly.
  */
 export class ThreadedPublisher implements RecordPublisher {
   private readonly worker: Worker | undefined;
   private readonly local: RecordProducer | undefined;
   private readonly waiting = new Map<number, PublishDone>();
-  private readonly outbox = new Outbox<RecordToPublish>((records) => this.worker?.postMessage({ kind: 'publish', records } satisfies ToProducer));
+  private readonly outbox = new Outbox<PackedRecord>((records) => this.worker?.postMessage({ kind: 'publish', records } satisfies ToProducer));
   private nextId = 0;
   private stopped: Promise<void> | undefined;
   private onStopped: (() => void) | undefined;
@@ -52,11 +53,11 @@ export class ThreadedPublisher implements RecordPublisher {
   constructor(data: ProducerThreadData, options: { onThread: boolean; logger: Logger }) {
     if (options.onThread) {
       this.worker = new Worker(join(__dirname, 'producer-thread.js'), { workerData: data });
-      this.worker.on('message', (batch: ToMain[]) => this.answered(batch));
+      this.worker.on('message', (answers: PackedAnswers) => this.answered(answers));
       this.worker.on('error', (err) => this.failAll(err));
       this.worker.on('exit', (code) => this.failAll(new ProducerError(`the producer thread exited (code ${code})`)));
     } else {
-      this.local = new RecordProducer(data, options.logger.child({ component: 'producer' }), (batch) => this.answered(batch));
+      this.local = new RecordProducer(data, options.logger.child({ component: 'producer' }), (batch) => this.answered(packAnswers(batch)));
     }
   }
 
@@ -69,7 +70,7 @@ export class ThreadedPublisher implements RecordPublisher {
     const id = this.nextId++;
     this.waiting.set(id, done);
     if (this.local) this.local.publish([{ id, record, accepted }]);
-    else this.outbox.put({ id, record, accepted });
+    else this.outbox.put(packRecord({ id, record, accepted }));
   }
 
   close(): Promise<void> {
@@ -82,17 +83,20 @@ export class ThreadedPublisher implements RecordPublisher {
     return this.stopped;
   }
 
-  private answered(batch: ToMain[]): void {
-    for (const message of batch) {
-      if (message.kind === 'stopped') {
-        this.onStopped?.();
-        continue;
-      }
-      const done = this.waiting.get(message.id);
-      this.waiting.delete(message.id);
-      if (message.kind === 'published') done?.(undefined, message.position);
-      else done?.(message.stage === 'record' ? new UnrecordedError(message.error) : new ProducerError(message.error));
-    }
+  private answered(answers: PackedAnswers): void {
+    readAnswers(answers, this.onAnswer);
+  }
+
+  private readonly onAnswer = {
+    published: (id: number, position: RecordPosition): void => this.take(id)?.(undefined, position),
+    failed: (id: number, error: string, stage: 'kafka' | 'record'): void => this.take(id)?.(stage === 'record' ? new UnrecordedError(error) : new ProducerError(error)),
+    stopped: (): void => this.onStopped?.(),
+  };
+
+  private take(id: number): PublishDone | undefined {
+    const done = this.waiting.get(id);
+    this.waiting.delete(id);
+    return done;
   }
 
   private failAll(err: Error): void {
