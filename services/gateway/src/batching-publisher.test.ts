@@ -92,4 +92,28 @@ describe('BatchingPublisher', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     await expect(publisher.drain()).resolves.toBeUndefined();
   });
+
+  it('counts offsets exactly past 2^53, and answers each record once through its callback', async () => {
+    const base = '9007199254740990';
+    const producer = {
+      sendBatch: async (batch: ProducerBatch): Promise<RecordMetadata[]> =>
+        (batch.topicMessages ?? []).flatMap(({ messages }) => [...new Set(messages.map((m) => m.partition!))].map((partition) => ({ topicName: 't', partition, errorCode: 0, baseOffset: base }))),
+    } as unknown as Producer;
+    const publisher = new BatchingPublisher({ producers: [producer], partitionsOf: async () => 1, lingerMs: 1 });
+    const answers: { key: string; offset?: string; error?: unknown }[] = [];
+    await new Promise<void>((done) => {
+      for (const key of ['a', 'b', 'c', 'd']) {
+        publisher.publishThen(record(key), (error, position) => {
+          answers.push({ key, offset: position?.offset, error });
+          if (answers.length === 4) setTimeout(done, 20); // later answers, if any, would still arrive
+        });
+      }
+    });
+    expect(answers).toEqual([
+      { key: 'a', offset: '9007199254740990', error: undefined },
+      { key: 'b', offset: '9007199254740991', error: undefined },
+      { key: 'c', offset: '9007199254740992', error: undefined },
+      { key: 'd', offset: '9007199254740993', error: undefined },
+    ]);
+  });
 });

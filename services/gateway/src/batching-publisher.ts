@@ -1,4 +1,4 @@
-import type { Message, Producer } from 'kafkajs';
+import type { Message, Producer, RecordMetadata } from 'kafkajs';
 import { partitionForKey } from './murmur2-partitioner';
 
 /** Where Kafka put one record. */
@@ -15,11 +15,13 @@ export interface OutgoingRecord {
   readonly headers: Record<string, string>;
 }
 
+/** Told once where Kafka put a record, or why it did not. It must not throw. */
+export type RecordDone = (error: unknown, position?: RecordPosition) => void;
+
 interface Pending {
   readonly record: OutgoingRecord;
   readonly partition: number;
-  readonly resolve: (p: RecordPosition) => void;
-  readonly reject: (e: unknown) => void;
+  readonly done: RecordDone;
 }
 
 export interface BatchingPublisherOptions {
@@ -74,14 +76,33 @@ export class BatchingPublisher {
     this.shards = options.producers.map((producer) => ({ producer, queue: [], busy: false, timer: undefined }));
   }
 
-  async publish(record: OutgoingRecord): Promise<RecordPosition> {
-    const count = this.partitions.get(record.topic) ?? (await this.partitionsOf(record.topic));
-    const partition = partitionForKey(record.key, count);
+  publish(record: OutgoingRecord): Promise<RecordPosition> {
+    return new Promise((resolve, reject) =>
+      this.publishThen(record, (error, position) => (position ? resolve(position) : reject(error instanceof Error ? error : new Error(String(error))))),
+    );
+  }
+
+  /**
+   * {@link publish} with a callback: no promise per record, which the producer thread, handing
+   * over thousands of records a second, pays for in time and garbage.
+   */
+  publishThen(record: OutgoingRecord, done: RecordDone): void {
+    const count = this.partitions.get(record.topic);
+    if (count !== undefined) {
+      this.enqueue(record, count, done);
+      return;
+    }
+    this.partitionsOf(record.topic).then(
+      (known) => this.enqueue(record, known, done),
+      (err: unknown) => done(err),
+    );
+  }
+
+  private enqueue(record: OutgoingRecord, partitions: number, done: RecordDone): void {
+    const partition = partitionForKey(record.key, partitions);
     const shard = this.shards[partition % this.shards.length]!;
-    return new Promise((resolve, reject) => {
-      shard.queue.push({ record, partition, resolve, reject });
-      this.schedule(shard);
-    });
+    shard.queue.push({ record, partition, done });
+    this.schedule(shard);
   }
 
   /** Resolves when every record handed over so far has been sent or failed. */
@@ -133,36 +154,43 @@ export class BatchingPublisher {
   }
 
   private async send(producer: Producer, batch: Pending[]): Promise<void> {
+    const byTopicPartition = new Map<string, { topic: string; partition: number; items: Pending[] }>();
+    for (const item of batch) {
+      const k = `${item.record.topic}\u0000${item.partition}`;
+      const entry = byTopicPartition.get(k) ?? { topic: item.record.topic, partition: item.partition, items: [] };
+      entry.items.push(item);
+      byTopicPartition.set(k, entry);
+    }
+    const topicMessages = new Map<string, Message[]>();
+    for (const { topic, partition, items } of byTopicPartition.values()) {
+      const list = topicMessages.get(topic) ?? [];
+      for (const { record } of items) list.push({ key: record.key, value: record.value, headers: record.headers, partition });
+      topicMessages.set(topic, list);
+    }
+    let results: RecordMetadata[];
     try {
-      const byTopicPartition = new Map<string, { topic: string; partition: number; items: Pending[] }>();
-      for (const item of batch) {
-        const k = `${item.record.topic}\u0000${item.partition}`;
-        const entry = byTopicPartition.get(k) ?? { topic: item.record.topic, partition: item.partition, items: [] };
-        entry.items.push(item);
-        byTopicPartition.set(k, entry);
-      }
-      const topicMessages = new Map<string, Message[]>();
-      for (const { topic, partition, items } of byTopicPartition.values()) {
-        const list = topicMessages.get(topic) ?? [];
-        for (const { record } of items) list.push({ key: record.key, value: record.value, headers: record.headers, partition });
-        topicMessages.set(topic, list);
-      }
-      const results = await producer.sendBatch({
+      results = await producer.sendBatch({
         acks: -1,
         topicMessages: [...topicMessages].map(([topic, messages]) => ({ topic, messages })),
       });
-      for (const { topic, partition, items } of byTopicPartition.values()) {
-        const meta = results.find((r) => r.topicName === topic && r.partition === partition);
-        if (!meta || meta.errorCode !== 0 || meta.baseOffset === undefined) {
-          const err = new Error(`Kafka did not confirm ${topic}[${partition}] (error code ${meta?.errorCode ?? 'none'})`);
-          for (const item of items) item.reject(err);
-          continue;
-        }
-        const base = BigInt(meta.baseOffset);
-        items.forEach((item, i) => item.resolve({ topic, partition, offset: (base + BigInt(i)).toString() }));
-      }
     } catch (err) {
-      for (const item of batch) item.reject(err);
+      for (const item of batch) item.done(err);
+      return;
+    }
+    for (const { topic, partition, items } of byTopicPartition.values()) {
+      const meta = results.find((r) => r.topicName === topic && r.partition === partition);
+      if (!meta || meta.errorCode !== 0 || meta.baseOffset === undefined) {
+        const err = new Error(`Kafka did not confirm ${topic}[${partition}] (error code ${meta?.errorCode ?? 'none'})`);
+        for (const item of items) item.done(err);
+        continue;
+      }
+      const base = Number(meta.baseOffset);
+      if (Number.isSafeInteger(base + items.length)) {
+        items.forEach((item, i) => item.done(undefined, { topic, partition, offset: String(base + i) }));
+      } else {
+        const big = BigInt(meta.baseOffset);
+        items.forEach((item, i) => item.done(undefined, { topic, partition, offset: (big + BigInt(i)).toString() }));
+      }
     }
   }
 }

@@ -1,5 +1,5 @@
 import { createKafka, type Logger } from '@gongkai/runtime';
-import { BatchingPublisher, type OutgoingRecord, type RecordPosition } from './batching-publisher';
+import { BatchingPublisher, type OutgoingRecord } from './batching-publisher';
 import { AcceptedEventsWriter, recordedEvent, type RecordedEvent } from './idempotency-store';
 import type { ProducerThreadData, RecordToPublish, ToMain } from './producer-thread-messages';
 
@@ -18,6 +18,7 @@ export class RecordProducer {
   private readonly publisher: BatchingPublisher;
   private readonly pruner: NodeJS.Timeout;
   private readonly connected: Promise<void>;
+  private isConnected = false;
   private stopping = false;
   private replies: ToMain[] = [];
   private confirmed: { id: number; event: RecordedEvent }[] = [];
@@ -42,7 +43,9 @@ export class RecordProducer {
       }
     }, 3_600_000);
     this.pruner.unref();
-    this.connected = this.connect();
+    this.connected = this.connect().then(() => {
+      this.isConnected = true;
+    });
     this.connected.catch(() => undefined); // a failure here is only stopping; records see it
     this.publisher = new BatchingPublisher({
       producers: this.producers,
@@ -58,18 +61,29 @@ export class RecordProducer {
   }
 
   publish(records: readonly RecordToPublish[]): void {
+    if (!this.isConnected) {
+      this.connected.then(
+        () => this.publish(records),
+        (err: unknown) => {
+          for (const { id } of records) this.failed(id, err);
+        },
+      );
+      return;
+    }
     for (const { id, record, accepted } of records) {
       // Structured clone turns a Buffer into a plain Uint8Array: make it a Buffer again, without copying.
       const outgoing: OutgoingRecord = Buffer.isBuffer(record.value)
         ? (record as OutgoingRecord)
         : { ...record, value: Buffer.from(record.value.buffer, record.value.byteOffset, record.value.byteLength) };
-      this.connected
-        .then(() => this.publisher.publish(outgoing))
-        .then(
-          (position: RecordPosition) => this.recordThenReply(id, recordedEvent(accepted, outgoing.value, position, Date.now())),
-          (err: unknown) => this.reply({ kind: 'failed', id, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err), stage: 'kafka' }),
-        );
+      this.publisher.publishThen(outgoing, (err, position) => {
+        if (position) this.recordThenReply(id, recordedEvent(accepted, outgoing.value, position, Date.now()));
+        else this.failed(id, err);
+      });
     }
+  }
+
+  private failed(id: number, err: unknown): void {
+    this.reply({ kind: 'failed', id, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err), stage: 'kafka' });
   }
 
   /** Send what was handed over, disconnect, and answer 'stopped' last of all. */
