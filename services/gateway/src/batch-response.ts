@@ -13,8 +13,14 @@ export type BatchResultObject =
  */
 export function encodePublishBatchResponse(response: { results: readonly BatchResultObject[] }): Buffer {
   const { results } = response;
-  // Pass 1: every length-delimited field's size, in the order pass 2 writes them.
+  // Pass 1: every length-delimited field's size (strings' included), in the order pass 2 writes them.
   const sizes: number[] = [];
+  const stringField = (value: string): number => {
+    if (!value) return 0;
+    const bytes = Buffer.byteLength(value);
+    sizes.push(bytes);
+    return 1 + varintSize(bytes) + bytes;
+  };
   let total = 0;
   for (const result of results) {
     const at = sizes.length;
@@ -27,8 +33,10 @@ export function encodePublishBatchResponse(response: { results: readonly BatchRe
       const e = result.error;
       outcome = (e.code ? 1 + int32Size(e.code) : 0) + stringField(e.message);
       for (const v of e.fieldViolations) {
+        const violationAt = sizes.length;
+        sizes.push(0); // the violation's size, before its strings'
         const size = stringField(v.field) + stringField(v.description) + stringField(v.reason);
-        sizes.push(size);
+        sizes[violationAt] = size;
         outcome += 1 + varintSize(size) + size;
       }
     }
@@ -52,7 +60,7 @@ export function encodePublishBatchResponse(response: { results: readonly BatchRe
   const string = (tag: number, value: string): void => {
     if (!value) return;
     out[pos++] = tag;
-    varint(Buffer.byteLength(value));
+    varint(sizes[next++]!);
     pos += out.write(value, pos);
   };
   const int32 = (tag: number, value: number): void => {
@@ -104,13 +112,6 @@ export function encodePublishBatchResponse(response: { results: readonly BatchRe
 
 function isZeroOffset(offset: string): boolean {
   return offset === '' || offset === '0';
-}
-
-/** Bytes of a string field with its tag and length, or 0 when it is empty (left out). */
-function stringField(value: string): number {
-  if (!value) return 0;
-  const bytes = Buffer.byteLength(value);
-  return 1 + varintSize(bytes) + bytes;
 }
 
 function varintSize(value: number): number {

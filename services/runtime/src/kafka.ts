@@ -1,6 +1,6 @@
 import { Kafka, Partitioners, logLevel, type Consumer, type ConsumerConfig, type Producer, type ProducerConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from 'pino';
-import { useFastCrc32c } from './kafkajs-crc32c';
+import { CRC32C_IMPLEMENTATION, useFastCrc32c } from './kafkajs-crc32c';
 import { kafkajsLevel } from './kafkajs-log';
 import { useFastProduceEncoding } from './kafkajs-produce';
 
@@ -27,6 +27,7 @@ export function createKafka(settings: KafkaSettings): KafkaClients {
   const log = settings.logger.child({ component: 'kafkajs' });
   const crc = useFastCrc32c();
   if (crc !== 'fast') log.info({ crc32c: crc }, 'kafkajs keeps its own CRC32C: producing costs more CPU');
+  else if (CRC32C_IMPLEMENTATION === 'portable') log.info({ crc32c: 'portable' }, '@node-rs/crc32 has no build for this platform: CRC32C runs in JavaScript');
   // After the CRC32C: kafkajs's own produce encoder, kept for what the fast one leaves, loads the CRC.
   const produceEncoding = useFastProduceEncoding();
   if (produceEncoding !== 'fast') log.info({ produceEncoding }, 'kafkajs keeps its own produce request encoder: producing costs more CPU');
