@@ -27,9 +27,9 @@ async function refused(p: Promise<unknown>): Promise<ServiceError> {
 }
 
 /** Every message on `disclosure` whose key is one of `keys`, read from the beginning. */
-async function disclosed(keys: Set<string>, expected: number): Promise<{ key: string; id: string; traceparent?: string }[]> {
+async function disclosed(keys: Set<string>, expected: number): Promise<{ key: string; id: string; traceparent?: string; data: unknown }[]> {
   const clients = testKafka();
-  const found: { key: string; id: string; traceparent?: string }[] = [];
+  const found: { key: string; id: string; traceparent?: string; data: unknown }[] = [];
   const consumer = clients.consumer({ groupId: unique('read') });
   await consumer.connect();
   await consumer.subscribe({ topic: TOPICS.disclosure, fromBeginning: true });
@@ -38,7 +38,7 @@ async function disclosed(keys: Set<string>, expected: number): Promise<{ key: st
       const key = message.key?.toString() ?? '';
       if (keys.has(key)) {
         const event = decodeEvent(message);
-        found.push({ key, id: event.id, ...(event.traceparent ? { traceparent: event.traceparent } : {}) });
+        found.push({ key, id: event.id, ...(event.traceparent ? { traceparent: event.traceparent } : {}), data: event.data });
       }
     },
   });
@@ -74,6 +74,8 @@ describe('gateway: Publish', () => {
     expect(Number(res.offset)).toBeGreaterThanOrEqual(0);
     const found = await disclosed(new Set([doc.publicationId]), 1);
     expect(found).toHaveLength(1);
+    // The document took the transcoder's road (decision 008): what Kafka has reads back as sent.
+    expect(found[0]!.data).toEqual(doc);
   });
 
   it("continues the caller's trace: the event's traceparent carries the caller's trace id", async () => {

@@ -196,10 +196,24 @@ export class EventCodec {
     if (badFields.length > 0 || value.length === 0) throw new InvalidEventDataError(type, badFields.length > 0 ? badFields : ['(data)']);
 
     const subject = subjectOf(type, data);
-    if (subject.length === 0) throw new InvalidEventInputError(type, 'subject', 'the data implies an empty subject');
     if (input.subject !== undefined && input.subject !== subject) {
       throw new InvalidEventInputError(type, 'subject', `"${input.subject}" contradicts the data's "${subject}"`);
     }
+    return this.envelope(input, writer, subject, value);
+  }
+
+  /**
+   * The envelope around an Avro value already written with the current schema of `type` (the
+   * gateway's document transcoder writes it straight from protobuf): the same checks and
+   * headers as {@link encode}, with the value as given.
+   */
+  wrap<T extends EventType>(input: Omit<EventInput<T>, 'data'> & { readonly subject: string }, value: Buffer): EncodedEvent {
+    return this.envelope(input, this.registry.latest(input.type), input.subject, value);
+  }
+
+  private envelope(input: Omit<EventInput, 'data' | 'subject'>, writer: SchemaVersion, subject: string, value: Buffer): EncodedEvent {
+    const { type } = input;
+    if (subject.length === 0) throw new InvalidEventInputError(type, 'subject', 'the data implies an empty subject');
     if (input.source.length === 0) throw new InvalidEventInputError(type, 'source', 'must not be empty');
     const id = input.id ?? randomUUID();
     if (id.length === 0) throw new InvalidEventInputError(type, 'id', 'must not be empty');
@@ -327,6 +341,11 @@ function getDefaultCodec(): EventCodec {
 /** {@link EventCodec.encode} with the repository's schemas. */
 export function encodeEvent<T extends EventType>(input: EventInput<T>, options?: EncodeOptions): EncodedEvent {
   return getDefaultCodec().encode(input, options);
+}
+
+/** {@link EventCodec.wrap} with the repository's schemas. */
+export function wrapEncodedEvent<T extends EventType>(input: Omit<EventInput<T>, 'data'> & { readonly subject: string }, value: Buffer): EncodedEvent {
+  return getDefaultCodec().wrap(input, value);
 }
 
 /** {@link EventCodec.decode} with the repository's schemas. */

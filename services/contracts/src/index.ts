@@ -6,6 +6,15 @@
  */
 export * from './errors';
 export { withFastUtf8 } from './fast-utf8';
+export {
+  TRANSCODER_SCHEMA_FINGERPRINT,
+  documentTranscoderReady,
+  publishBatchItems,
+  transcodeDocument,
+  transcodePublishRequest,
+  type TranscodedDocument,
+  type TranscodedPublishRequest,
+} from './document-transcoder';
 export * from './events';
 export { epochDaysToIsoDate, isoDateToEpochDays } from './avro-logical-types';
 export {
@@ -35,6 +44,7 @@ export {
   HUB_HEADERS,
   decodeEvent,
   encodeEvent,
+  wrapEncodedEvent,
   type AnyHubEvent,
   type EncodeOptions,
   type EncodedEvent,

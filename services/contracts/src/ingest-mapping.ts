@@ -119,7 +119,7 @@ function recordBuilder(names: readonly string[]): (source: Record<string, unknow
 }
 
 /** `IMPORTANCE_IMPORTANT` → `IMPORTANT`; `*_UNSPECIFIED` → `UNKNOWN` (the schemas' default). */
-function enumSymbol(symbols: readonly string[], protoName: string): string {
+export function enumSymbol(symbols: readonly string[], protoName: string): string {
   if (protoName.endsWith('_UNSPECIFIED')) return 'UNKNOWN';
   const match = symbols.filter((s) => protoName === s || protoName.endsWith(`_${s}`)).sort((a, b) => b.length - a.length)[0];
   return match ?? protoName;

@@ -2,7 +2,15 @@ import { Server, status, type Metadata, type ServerUnaryCall, type sendUnaryData
 import { ReflectionService } from '@grpc/reflection';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace, type TextMapGetter } from '@opentelemetry/api';
 import { HealthImplementation } from 'grpc-health-check';
-import { loadIngestPackageDefinition, loadIngestServiceForMapping, toFieldViolations, withFastUtf8, type Violation } from '@gongkai/contracts';
+import {
+  loadIngestPackageDefinition,
+  loadIngestServiceForMapping,
+  publishBatchItems,
+  toFieldViolations,
+  transcodePublishRequest,
+  withFastUtf8,
+  type Violation,
+} from '@gongkai/contracts';
 import { metadataText, raiseReceiveWindows, type Logger } from '@gongkai/runtime';
 import { encodePublishBatchResponse, type BatchResultObject } from './batch-response';
 import type { CallerRegistry, Caller } from './caller-registry';
@@ -50,7 +58,7 @@ export function createGrpcServer(options: GrpcServerOptions): { server: Server; 
   health.addToServer(server);
   new ReflectionService(loadIngestPackageDefinition()).addToServer(server);
 
-  const service = withFastCoding(loadIngestServiceForMapping());
+  const service = ingestServiceForGateway();
   const { handler, callers, logger } = options;
   const track = options.track ?? (<T>(w: Promise<T>) => w);
 
@@ -122,13 +130,38 @@ export function createGrpcServer(options: GrpcServerOptions): { server: Server; 
  * The service (its int64 fields read as numbers: requests only go to eventDataFromProto) with
  * each request decoded through {@link withFastUtf8} (a document's body is most of its bytes),
  * and PublishBatch's answer written by {@link encodePublishBatchResponse}.
+ *
+ * Publish and PublishBatch read documents through the transcoder (contracts'
+ * document-transcoder.ts, decision 008): an item it accepts arrives checked and already in
+ * Avro; any other item, and any request it cannot follow, is decoded as before.
  */
-function withFastCoding(service: ServiceDefinition): ServiceDefinition {
+export function ingestServiceForGateway(): ServiceDefinition {
+  const service = loadIngestServiceForMapping();
+  const decodeItem = service.Publish!.requestDeserialize as (bytes: Buffer) => unknown;
+  const decoders: Record<string, (decode: (bytes: Buffer) => unknown) => (bytes: Buffer) => unknown> = {
+    Publish: (decode) => (bytes) => {
+      const view = withFastUtf8(bytes);
+      return transcodePublishRequest(view, 0, view.length) ?? decode(view);
+    },
+    PublishBatch: (decode) => (bytes) => {
+      const view = withFastUtf8(bytes);
+      const ranges = publishBatchItems(view);
+      if (!ranges) return decode(view);
+      const items: unknown[] = [];
+      for (let i = 0; i < ranges.length; i += 2) {
+        const start = ranges[i]!;
+        const end = ranges[i + 1]!;
+        items.push(transcodePublishRequest(view, start, end) ?? decodeItem(view.subarray(start, end)));
+      }
+      return { items };
+    },
+  };
   return Object.fromEntries(
     Object.entries(service).map(([name, method]) => {
       const decode = method.requestDeserialize as (bytes: Buffer) => unknown;
       const encode = name === 'PublishBatch' ? encodePublishBatchResponse : method.responseSerialize;
-      return [name, { ...method, requestDeserialize: (bytes: Buffer): unknown => decode(withFastUtf8(bytes)), responseSerialize: encode }];
+      const requestDeserialize = decoders[name]?.(decode) ?? ((bytes: Buffer): unknown => decode(withFastUtf8(bytes)));
+      return [name, { ...method, requestDeserialize, responseSerialize: encode }];
     }),
   );
 }

@@ -8,10 +8,13 @@ import {
   eventDataFromProto,
   getDefaultRegistry,
   validateEvent,
+  wrapEncodedEvent,
+  type EncodedEvent,
   type EventData,
   type EventType,
   type PublishOneofField,
   type RequestStep,
+  type TranscodedDocument,
   type Violation,
 } from '@gongkai/contracts';
 import type { Logger } from '@gongkai/runtime';
@@ -63,8 +66,12 @@ function promised(start: (done: Answer) => void): Promise<PublishResult> {
 /** One item's outcome in a PublishBatch: where Kafka put it, or why it was refused. */
 export type BatchItemResult = { ok: PublishResult } | { error: GatewayError | Error };
 
-/** A request as proto-loader decodes `PublishRequest` / `RetractRequest` (camelCase, oneof name in `event`). */
-export type PublishRequestLike = { eventId?: string; event?: string } & Partial<Record<PublishOneofField, unknown>>;
+/**
+ * A request as proto-loader decodes `PublishRequest` / `RetractRequest` (camelCase, oneof name
+ * in `event`), or with its document already checked and in Avro (`transcoded`, from contracts'
+ * document transcoder).
+ */
+export type PublishRequestLike = { eventId?: string; event?: string; transcoded?: TranscodedDocument } & Partial<Record<PublishOneofField, unknown>>;
 export type RetractRequestLike = { eventId?: string; retraction?: unknown };
 
 const EVENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -148,7 +155,8 @@ export class IngestHandler {
     if (!field || !type) {
       throw new InvalidEventError([{ field: 'event', rule: 'required', description: 'set one of document, interpretation, procurement or requestStatus' }]);
     }
-    this.accept(caller, request.eventId, type, eventDataFromProto(type, request[field]), traceparent, done);
+    if (request.transcoded) this.acceptTranscoded(caller, request.eventId, request.transcoded, traceparent, done);
+    else this.accept(caller, request.eventId, type, eventDataFromProto(type, request[field]), traceparent, done);
   }
 
   /** What the gateway knows of a publication, for a caller allowed to see its issuing body. */
@@ -169,31 +177,10 @@ export class IngestHandler {
     done: Answer,
   ): void {
     const { callers, store } = this.deps;
-    if (!eventId || !EVENT_ID.test(eventId)) {
-      throw new InvalidEventError([
-        { field: 'eventId', rule: 'required', description: 'give each event a unique id of 1–128 letters, digits, dots, colons, dashes or underscores; send the same id when retrying' },
-      ]);
-    }
-    callers.authorize(caller, type, undefined);
-
+    const key = this.admit(caller, eventId, type);
     // A retry is recognised before validation: the request's state (its last step, say) has
     // moved on since the first call, and the retry must still get the first answer.
-    const key = `${caller.id}\u0000${eventId}`;
-    const running = this.inFlight.get(key);
-    if (running) {
-      const bytes = payloadBytesOrNone(type, data);
-      if (running.type !== type || !bytes?.equals(running.value)) throw new ConflictingEventError({ caller: caller.id, eventId });
-      running.waiters.push((error, result) => done(error, result && { ...result, duplicate: true }));
-      return;
-    }
-    const known = store.find(caller.id, eventId);
-    if (known) {
-      const bytes = payloadBytesOrNone(type, data);
-      if (!bytes || known.payloadSha256 !== payloadHash(type, bytes)) throw new ConflictingEventError({ caller: caller.id, eventId });
-      const result = answer(known, true);
-      queueMicrotask(() => done(undefined, result));
-      return;
-    }
+    if (this.answeredBefore(caller, eventId!, key, type, () => payloadBytesOrNone(type, data), done)) return;
 
     const previousRequestStep = type === 'request.status_changed' ? (store.lastRequestStep(subjectOf(type, data)) as RequestStep | null) : undefined;
     const violations = validateEvent({ type, data }, previousRequestStep === undefined ? {} : { previousRequestStep });
@@ -214,8 +201,57 @@ export class IngestHandler {
       }
       throw err;
     }
+    this.hand(caller, eventId!, key, type, encoded, acceptedFacts(caller.id, eventId!, type, encoded.key, data, issuingBody), done);
+  }
 
-    const accepted = acceptedFacts(caller.id, eventId, type, encoded.key, data, issuingBody);
+  /** {@link accept} for a document the transcoder has already checked and written in Avro. */
+  private acceptTranscoded(caller: Caller, eventId: string | undefined, document: TranscodedDocument, traceparent: string | undefined, done: Answer): void {
+    const type = 'document.published';
+    const key = this.admit(caller, eventId, type);
+    if (this.answeredBefore(caller, eventId!, key, type, () => document.value, done)) return;
+    this.deps.callers.authorize(caller, type, document.creditCode);
+    const encoded = wrapEncodedEvent(
+      { type, source: `/gongkai/upstream/${caller.id}`, id: eventId, subject: document.publicationId, time: new Date(this.now()), ...(traceparent ? { traceparent } : {}) },
+      document.value,
+    );
+    this.hand(caller, eventId!, key, type, encoded, acceptedFacts(caller.id, eventId!, type, encoded.key, document, document.creditCode), done);
+  }
+
+  /** A usable event id and a caller allowed the type at all; the key of the call under way. */
+  private admit(caller: Caller, eventId: string | undefined, type: EventType): string {
+    if (!eventId || !EVENT_ID.test(eventId)) {
+      throw new InvalidEventError([
+        { field: 'eventId', rule: 'required', description: 'give each event a unique id of 1–128 letters, digits, dots, colons, dashes or underscores; send the same id when retrying' },
+      ]);
+    }
+    this.deps.callers.authorize(caller, type, undefined);
+    return `${caller.id}\u0000${eventId}`;
+  }
+
+  /**
+   * Whether the id is a retry: of a call still under way (it waits for the same answer) or of
+   * an event already accepted (the first answer again). The same id with other data conflicts.
+   */
+  private answeredBefore(caller: Caller, eventId: string, key: string, type: EventType, payload: () => Buffer | undefined, done: Answer): boolean {
+    const running = this.inFlight.get(key);
+    if (running) {
+      const bytes = payload();
+      if (running.type !== type || !bytes?.equals(running.value)) throw new ConflictingEventError({ caller: caller.id, eventId });
+      running.waiters.push((error, result) => done(error, result && { ...result, duplicate: true }));
+      return true;
+    }
+    const known = this.deps.store.find(caller.id, eventId);
+    if (!known) return false;
+    const bytes = payload();
+    if (!bytes || known.payloadSha256 !== payloadHash(type, bytes)) throw new ConflictingEventError({ caller: caller.id, eventId });
+    const result = answer(known, true);
+    queueMicrotask(() => done(undefined, result));
+    return true;
+  }
+
+  /** Hands the encoded event to the producer thread and answers when Kafka has it, or not. */
+  private hand(caller: Caller, eventId: string, key: string, type: EventType, encoded: EncodedEvent, accepted: AcceptedFacts, done: Answer): void {
+    const { store } = this.deps;
     const entry = { type, value: encoded.value, waiters: [] as Answer[] };
     this.inFlight.set(key, entry);
     this.deps.publisher.publish({ topic: TOPICS.disclosure, ...encoded }, accepted, (err, position) => {

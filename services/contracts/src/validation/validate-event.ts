@@ -204,7 +204,7 @@ function timestamp(check: Checker, data: Data, path: string[], what: string, opt
 }
 
 /** The calendar date of an instant in China Standard Time (UTC+8, no daylight saving). */
-function chinaDate(instant: Date): string {
+export function chinaDate(instant: Date): string {
   return epochDaysToIsoDate(Math.floor((instant.getTime() + 8 * 3_600_000) / 86_400_000));
 }
 
@@ -234,9 +234,10 @@ function titleAndBody(check: Checker, data: Data): void {
   }
 }
 
-const SHA256_HEX = /^[0-9a-f]{64}$/;
-// RFC 6838 type/subtype names, without parameters.
-const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i;
+/** An attachment's hash: SHA-256 as 64 lowercase hexadecimal characters. */
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** An attachment's media type: RFC 6838 type/subtype names, without parameters. */
+export const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i;
 
 function attachments(check: Checker, data: Data): void {
   const list = data.attachments;
