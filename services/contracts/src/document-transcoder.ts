@@ -11,7 +11,6 @@
  * holds the two roads to one answer: what this accepts, validateEvent accepts, with the same
  * Avro bytes to the last one.
  */
-import { isUtf8 } from 'node:buffer';
 import { epochDaysToIsoDate, isoDateToEpochDays } from './avro-logical-types';
 import { enumSymbol } from './ingest-mapping';
 import { loadIngestPackageDefinition } from './ingest-service';
@@ -157,30 +156,43 @@ interface NativeSlices {
 }
 const { utf8Slice } = Buffer.prototype as unknown as NativeSlices;
 
-/** Bytes that need a closer look: C0 controls but tab, LF and CR; DEL; the first bytes of C1 controls (C2) and of U+FFFD (EF). */
-const SUSPECT = new Uint8Array(256);
-for (let c = 0; c < 0x20; c++) if (c !== 0x09 && c !== 0x0a && c !== 0x0d) SUSPECT[c] = 1;
-SUSPECT[0x7f] = SUSPECT[0xc2] = SUSPECT[0xef] = 1;
-
 /**
- * Whether bytes [s, e) are text validateEvent lets through (text-safety.ts): valid UTF-8
- * without control characters other than tab, line feed and carriage return, and without
- * U+FFFD. Lone surrogates cannot be valid UTF-8.
+ * The characters in bytes [s, e) when they are text validateEvent lets through
+ * (text-safety.ts), else -1. Such text is valid UTF-8 (so no lone surrogates: they cannot be
+ * encoded) without control characters other than tab, line feed and carriage return, and
+ * without U+FFFD. One pass that reads a character at a time: Chinese is three bytes each.
  */
-function safeText(b: Uint8Array, s: number, e: number): boolean {
-  let all = 0;
-  for (let i = s; i < e; i++) {
+function safeText(b: Uint8Array, s: number, e: number): number {
+  let characters = 0;
+  for (let i = s; i < e; characters++) {
     const c = b[i]!;
-    all |= c;
-    if (SUSPECT[c] === 1) {
-      if (c < 0x80) return false;
-      // C1 controls U+0080–U+009F are C2 80–C2 9F; U+FFFD is EF BF BD.
-      if (c === 0xc2) {
-        if (i + 1 < e && b[i + 1]! < 0xa0) return false;
-      } else if (i + 2 < e && b[i + 1] === 0xbf && b[i + 2] === 0xbd) return false;
+    if (c < 0x80) {
+      if (c < 0x20 ? c !== 0x09 && c !== 0x0a && c !== 0x0d : c === 0x7f) return -1;
+      i++;
+    } else if (c < 0xe0) {
+      // C2–DF and one continuation byte; C2 80–C2 9F are the C1 controls
+      if (c < 0xc2 || i + 1 >= e) return -1;
+      const c1 = b[i + 1]!;
+      if ((c1 & 0xc0) !== 0x80 || (c === 0xc2 && c1 < 0xa0)) return -1;
+      i += 2;
+    } else if (c < 0xf0) {
+      if (i + 2 >= e) return -1;
+      const c1 = b[i + 1]!;
+      const c2 = b[i + 2]!;
+      if ((c1 & 0xc0) !== 0x80 || (c2 & 0xc0) !== 0x80) return -1;
+      // overlong forms (E0 80–9F), surrogates (ED A0–BF), U+FFFD (EF BF BD)
+      if ((c === 0xe0 && c1 < 0xa0) || (c === 0xed && c1 >= 0xa0) || (c === 0xef && c1 === 0xbf && c2 === 0xbd)) return -1;
+      i += 3;
+    } else {
+      if (c > 0xf4 || i + 3 >= e) return -1;
+      const c1 = b[i + 1]!;
+      if ((c1 & 0xc0) !== 0x80 || (b[i + 2]! & 0xc0) !== 0x80 || (b[i + 3]! & 0xc0) !== 0x80) return -1;
+      // overlong forms (F0 80–8F), past U+10FFFF (F4 90–BF)
+      if ((c === 0xf0 && c1 < 0x90) || (c === 0xf4 && c1 >= 0x90)) return -1;
+      i += 4;
     }
   }
-  return all < 0x80 || isUtf8(new Uint8Array(b.buffer, b.byteOffset + s, e - s));
+  return characters;
 }
 
 /**
@@ -211,13 +223,6 @@ function visible(b: Uint8Array, s: number, e: number): boolean {
     i += length;
   }
   return false;
-}
-
-/** Characters (code points) in valid UTF-8: the bytes that start one. */
-function codePoints(b: Uint8Array, s: number, e: number): number {
-  let n = 0;
-  for (let i = s; i < e; i++) if ((b[i]! & 0xc0) !== 0x80) n++;
-  return n;
 }
 
 // ---- writing Avro --------------------------------------------------------------------------
@@ -262,7 +267,7 @@ function requiredText(fields: Fields, b: Uint8Array, field: number): boolean {
   const s = fields.start[field]!;
   if (s === -1) return false;
   const e = fields.end[field]!;
-  return safeText(b, s, e) && visible(b, s, e);
+  return safeText(b, s, e) >= 0 && visible(b, s, e);
 }
 
 /** A safe string field, decoded; undefined when absent or unsafe. */
@@ -270,7 +275,7 @@ function textOf(fields: Fields, b: Uint8Array, field: number): string | undefine
   const s = fields.start[field]!;
   if (s === -1) return undefined;
   const e = fields.end[field]!;
-  return safeText(b, s, e) ? utf8Slice.call(b, s, e) : undefined;
+  return safeText(b, s, e) >= 0 ? utf8Slice.call(b, s, e) : undefined;
 }
 
 function copyText(fields: Fields, b: Uint8Array, field: number): void {
@@ -342,11 +347,12 @@ export function transcodeDocument(b: Buffer, start: number, end: number): Transc
   copyText(d, b, 7);
 
   // title, body
-  if (!requiredText(d, b, 8) || codePoints(b, d.start[8]!, d.end[8]!) > INPUT_LIMITS.titleMaxChars) return undefined;
+  const titleCharacters = d.has(8) ? safeText(b, d.start[8]!, d.end[8]!) : -1;
+  if (titleCharacters < 0 || titleCharacters > INPUT_LIMITS.titleMaxChars || !visible(b, d.start[8]!, d.end[8]!)) return undefined;
   const title = utf8Slice.call(b, d.start[8]!, d.end[8]!);
   copyText(d, b, 8);
   if (d.has(9)) {
-    if (d.end[9]! - d.start[9]! > INPUT_LIMITS.bodyMaxBytes || !safeText(b, d.start[9]!, d.end[9]!)) return undefined;
+    if (d.end[9]! - d.start[9]! > INPUT_LIMITS.bodyMaxBytes || safeText(b, d.start[9]!, d.end[9]!) < 0) return undefined;
     copyText(d, b, 9);
   } else writeLong(0);
 
@@ -437,7 +443,7 @@ export function transcodeDocument(b: Buffer, start: number, end: number): Transc
   const keywords = keywordsAt.length / 2;
   if (keywords > 0) writeLong(keywords);
   for (let i = 0; i < keywordsAt.length; i += 2) {
-    if (!safeText(b, keywordsAt[i]!, keywordsAt[i + 1]!)) return undefined;
+    if (safeText(b, keywordsAt[i]!, keywordsAt[i + 1]!) < 0) return undefined;
     writeText(b, keywordsAt[i]!, keywordsAt[i + 1]!);
   }
   writeLong(0);
