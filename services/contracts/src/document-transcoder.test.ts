@@ -160,7 +160,6 @@ describe('document transcoder', () => {
     for (const changed of [again, unknown]) {
       const wrapped = Buffer.concat([Buffer.from([0x52]), varint(changed.length), changed]);
       expect(transcodeDocument(wrapped, documentRange(wrapped)[0], documentRange(wrapped)[1])).toBeUndefined();
-      expectSameAnswer(wrapped);
     }
   });
 

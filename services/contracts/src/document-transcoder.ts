@@ -11,7 +11,9 @@
  * holds the two roads to one answer: what this accepts, validateEvent accepts, with the same
  * Avro bytes to the last one.
  */
-import { epochDaysToIsoDate, isoDateToEpochDays } from './avro-logical-types';
+import { isoDateToEpochDays } from './avro-logical-types';
+import { IMPORTANCES } from './events/common';
+import { VALIDITY_STATUSES } from './events/document-published';
 import { enumSymbol } from './ingest-mapping';
 import { loadIngestPackageDefinition } from './ingest-service';
 import { getDefaultRegistry } from './schema-registry';
@@ -19,7 +21,7 @@ import { findCreditCodeProblem } from './validation/credit-code';
 import { parseDocumentNumber } from './validation/document-number';
 import { parseIndexNumber } from './validation/index-number';
 import { INPUT_LIMITS } from './validation/input-limits';
-import { MEDIA_TYPE, SHA256_HEX } from './validation/validate-event';
+import { MEDIA_TYPE, REGION_CODE, SHA256_HEX, chinaDate } from './validation/validate-event';
 
 /** A document the fast road accepted: its Avro value and what the gateway records of it. */
 export interface TranscodedDocument {
@@ -42,8 +44,6 @@ let ready: boolean | undefined;
 /** Proto enum number → Avro symbol index, for ValidityStatus and Importance. */
 let validitySymbols: number[] = [];
 let importanceSymbols: number[] = [];
-const VALIDITY_SYMBOLS = ['UNKNOWN', 'VALID', 'EXPIRED', 'REPEALED'];
-const IMPORTANCE_SYMBOLS = ['UNKNOWN', 'NORMAL', 'IMPORTANT'];
 
 /** Whether the fast road is open: the current schema is the one it writes. */
 export function documentTranscoderReady(): boolean {
@@ -56,8 +56,8 @@ export function documentTranscoderReady(): boolean {
       for (const { name: protoName, number } of values) out[number] = symbols.indexOf(enumSymbol(symbols, protoName));
       return out;
     };
-    validitySymbols = table('ValidityStatus', VALIDITY_SYMBOLS);
-    importanceSymbols = table('Importance', IMPORTANCE_SYMBOLS);
+    validitySymbols = table('ValidityStatus', VALIDITY_STATUSES);
+    importanceSymbols = table('Importance', IMPORTANCES);
   }
   return ready;
 }
@@ -384,7 +384,7 @@ export function transcodeDocument(b: Buffer, start: number, end: number): Transc
   const nanos = timestampFields.has(2) ? timestampFields.value[2]! : 0;
   if (seconds > 8.64e12 || nanos > 0x7fffffff) return undefined;
   const publishedAt = seconds * 1000 + Math.floor(nanos / 1e6);
-  if (publishedAt > 8.64e15 || formedOn! > epochDaysToIsoDate(Math.floor((publishedAt + 8 * 3_600_000) / 86_400_000))) return undefined;
+  if (publishedAt > 8.64e15 || formedOn! > chinaDate(publishedAt)) return undefined;
   writeLong(formedDays);
   writeLong(publishedAt);
 
@@ -399,7 +399,7 @@ export function transcodeDocument(b: Buffer, start: number, end: number): Transc
   const endedDays = endedOn ? isoDateToEpochDays(endedOn) : null;
   if (effectiveOn !== null && effectiveDays == null) return undefined;
   if (endedOn !== null && endedDays == null) return undefined;
-  const symbol = VALIDITY_SYMBOLS[status];
+  const symbol = VALIDITY_STATUSES[status];
   if ((symbol === 'EXPIRED' || symbol === 'REPEALED') && endedOn === null) return undefined;
   if (symbol === 'VALID' && endedOn !== null) return undefined;
   if (effectiveOn && endedOn && endedOn < effectiveOn) return undefined;
@@ -418,7 +418,7 @@ export function transcodeDocument(b: Buffer, start: number, end: number): Transc
   // region
   if (!d.has(14) || !twoStrings.scan(b, d.start[14]!, d.end[14]!)) return undefined;
   const regionCode = textOf(twoStrings, b, 1);
-  if (regionCode === undefined || !/^\d{6}$/.test(regionCode) || !requiredText(twoStrings, b, 2)) return undefined;
+  if (regionCode === undefined || !REGION_CODE.test(regionCode) || !requiredText(twoStrings, b, 2)) return undefined;
   copyText(twoStrings, b, 1);
   copyText(twoStrings, b, 2);
 

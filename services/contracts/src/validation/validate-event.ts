@@ -203,9 +203,10 @@ function timestamp(check: Checker, data: Data, path: string[], what: string, opt
   return value;
 }
 
-/** The calendar date of an instant in China Standard Time (UTC+8, no daylight saving). */
-export function chinaDate(instant: Date): string {
-  return epochDaysToIsoDate(Math.floor((instant.getTime() + 8 * 3_600_000) / 86_400_000));
+/** The calendar date of an instant (a Date or epoch milliseconds) in China Standard Time (UTC+8, no daylight saving). */
+export function chinaDate(instant: Date | number): string {
+  const ms = typeof instant === 'number' ? instant : instant.getTime();
+  return epochDaysToIsoDate(Math.floor((ms + 8 * 3_600_000) / 86_400_000));
 }
 
 function issuingBody(check: Checker, data: Data, key: string, what: string): void {
@@ -215,7 +216,7 @@ function issuingBody(check: Checker, data: Data, key: string, what: string): voi
 
 function region(check: Checker, data: Data): void {
   const code = text(valueAt(data, ['region', 'code']));
-  if (code === undefined || !/^\d{6}$/.test(code)) {
+  if (code === undefined || !REGION_CODE.test(code)) {
     check.add(['region', 'code'], 'region-code-format', 'the region code is the six-digit administrative division code (行政区划代码), e.g. 371500');
   }
   required(check, data, ['region', 'name'], 'the region name');
@@ -234,6 +235,8 @@ function titleAndBody(check: Checker, data: Data): void {
   }
 }
 
+/** A region code: the six-digit administrative division code (行政区划代码). */
+export const REGION_CODE = /^\d{6}$/;
 /** An attachment's hash: SHA-256 as 64 lowercase hexadecimal characters. */
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
 /** An attachment's media type: RFC 6838 type/subtype names, without parameters. */
