@@ -96,3 +96,17 @@ export class CpuMeter {
     return values;
   }
 }
+
+/**
+ * What one event cost the processes that carried it (the server, the Kafka broker and the load
+ * generator, from their % of one core: not `others`, which is the neighbours' share), in µs of
+ * CPU, and how many events a second `cores` fully busy cores could carry at that cost. A cell
+ * whose goal lies above its ceiling cannot meet it on this machine by any scheduling; only a
+ * lower cost per event can. Undefined when a share is missing or nothing was carried.
+ */
+export function cpuPerEvent(cpu: Readonly<Record<string, number>>, eventsPerSecond: number, cores: number): { microseconds: number; ceiling: number } | undefined {
+  const shares = ['server', 'kafka', 'client'].map((name) => cpu[name]).filter((n): n is number => n !== undefined);
+  if (shares.length === 0 || !(eventsPerSecond > 0)) return undefined;
+  const microseconds = (shares.reduce((a, n) => a + n, 0) * 10_000) / eventsPerSecond;
+  return { microseconds, ceiling: (cores * 1_000_000) / microseconds };
+}
