@@ -6,6 +6,7 @@ describe('hub config', () => {
       HUB_STATE_DIR: '.hub',
       HUB_KAFKA_PORT: 9092,
       HUB_GATEWAY_PORT: 50051,
+      HUB_REVIEW_PORT: 50052,
       HUB_SANDBOX_WEBSITE_PORT: 8081,
       HUB_SANDBOX_CONTROL_PORT: 8089,
       HUB_KAFKA_BROKERS: undefined,

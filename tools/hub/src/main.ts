@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { LocalKafka, LocalKafkaError, isListening } from '@gongkai/local-kafka';
+import { LocalKafka, LocalKafkaError } from '@gongkai/local-kafka';
 import { ConfigError } from '@gongkai/runtime';
 import { loadHubConfig } from './hub-config';
-import { ServiceProcess } from './service-process';
+import { portsInUse } from './ports';
+import { ServiceProcess, StartError } from './service-process';
+
+/** How long a service may take to open its ports (a first start compiles nothing; Kafka is already up). */
+const SERVICE_START_TIMEOUT_MS = 120_000;
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -38,19 +42,28 @@ async function up(): Promise<number> {
     rmSync(stateFile); // left by a hub that died without cleaning up
   }
 
+  // Every port the hub will open, checked before anything starts: a service that cannot bind
+  // its port would otherwise die a few seconds in, after the hub said it was up.
+  const ports: [number, string][] = [
+    ...(config.HUB_KAFKA_BROKERS ? [] : ([[config.HUB_KAFKA_PORT, 'HUB_KAFKA_PORT'], [config.HUB_KAFKA_PORT + 1, 'HUB_KAFKA_PORT (it takes N and N+1)']] as [number, string][])),
+    [config.HUB_GATEWAY_PORT, 'HUB_GATEWAY_PORT'],
+    [config.HUB_REVIEW_PORT, 'HUB_REVIEW_PORT'],
+    [config.HUB_SANDBOX_WEBSITE_PORT, 'HUB_SANDBOX_WEBSITE_PORT'],
+    [config.HUB_SANDBOX_CONTROL_PORT, 'HUB_SANDBOX_CONTROL_PORT'],
+  ];
+  const taken = await portsInUse(ports.map(([port]) => port));
+  if (taken.length > 0) {
+    for (const [port, variable] of ports.filter(([port]) => taken.includes(port))) {
+      console.error(`Port ${port} on 127.0.0.1 is in use by another program or connection; set ${variable} to a free port.`);
+    }
+    return 1;
+  }
+
   let kafka: LocalKafka | undefined;
   let bootstrap: string;
   if (config.HUB_KAFKA_BROKERS) {
     bootstrap = config.HUB_KAFKA_BROKERS.join(',');
   } else {
-    for (const port of [config.HUB_KAFKA_PORT, config.HUB_KAFKA_PORT + 1, config.HUB_SANDBOX_WEBSITE_PORT, config.HUB_SANDBOX_CONTROL_PORT]) {
-      if (await isListening(port)) {
-        console.error(
-          `Port ${port} on 127.0.0.1 is in use by another program; set HUB_KAFKA_PORT (it takes two: N and N+1), HUB_SANDBOX_WEBSITE_PORT or HUB_SANDBOX_CONTROL_PORT to free ports.`,
-        );
-        return 1;
-      }
-    }
     console.log(`Starting Kafka (first run fetches the jars with Maven, about a minute)…`);
     kafka = await LocalKafka.start({ nodes: 1, port: config.HUB_KAFKA_PORT, dir: join(stateDir, 'kafka') });
     bootstrap = kafka.bootstrap;
@@ -72,14 +85,22 @@ async function up(): Promise<number> {
         GATEWAY_CALLERS_FILE: process.env.GATEWAY_CALLERS_FILE ?? join(ROOT, 'deploy/dev/callers.yaml'),
       },
       join(logs, 'gateway.log'),
+      [config.HUB_GATEWAY_PORT],
     ),
-    new ServiceProcess('review', join(ROOT, 'services/review/dist/main.js'), { ...common, REVIEW_STATE_DIR: join(stateDir, 'review') }, join(logs, 'review.log')),
+    new ServiceProcess(
+      'review',
+      join(ROOT, 'services/review/dist/main.js'),
+      { ...common, REVIEW_STATE_DIR: join(stateDir, 'review'), REVIEW_GRPC_PORT: String(config.HUB_REVIEW_PORT) },
+      join(logs, 'review.log'),
+      [config.HUB_REVIEW_PORT],
+    ),
     // The government website's stand-in: its CMS API, its pages, and faults on command.
     new ServiceProcess(
       'sandbox',
       join(ROOT, 'tools/sandbox/dist/main.js'),
       { LOG_LEVEL: common.LOG_LEVEL, SANDBOX_WEBSITE_PORT: String(config.HUB_SANDBOX_WEBSITE_PORT), SANDBOX_CONTROL_PORT: String(config.HUB_SANDBOX_CONTROL_PORT) },
       join(logs, 'sandbox.log'),
+      [config.HUB_SANDBOX_WEBSITE_PORT, config.HUB_SANDBOX_CONTROL_PORT],
     ),
     new ServiceProcess(
       'website channel',
@@ -94,13 +115,14 @@ async function up(): Promise<number> {
     rmSync(stateFile, { force: true });
   };
   for (const service of services) service.start();
-  for (const service of services) {
-    const code = await service.exitedWithin(1500);
-    if (code !== undefined) {
-      console.error(`The ${service.name} exited at start (code ${String(code)}); see ${service.logFile}`);
-      await stopAll();
-      return 1;
-    }
+  try {
+    await Promise.all(services.map((service) => service.untilUp(SERVICE_START_TIMEOUT_MS)));
+  } catch (err) {
+    if (!(err instanceof StartError)) throw err;
+    console.error(err.message);
+    for (const line of err.service.lastLogLines(3)) console.error(`  ${line.slice(0, 400)}`);
+    await stopAll();
+    return 1;
   }
 
   console.log('');
@@ -108,7 +130,7 @@ async function up(): Promise<number> {
   console.log(`  Kafka        ${bootstrap}${kafka ? `   (log: ${kafka.nodes[0]?.logFile ?? ''})` : ' (external)'}`);
   console.log(`  Gateway      127.0.0.1:${config.HUB_GATEWAY_PORT}   gRPC gongkai.hub.v1.IngestService (health, reflection)`);
   console.log('  Review       consumes disclosure → released (clean, with routing plan and due dates) or review.held');
-  console.log(`  Review API   ${process.env.REVIEW_GRPC_HOST || '127.0.0.1'}:${process.env.REVIEW_GRPC_PORT || '50052'}   gRPC gongkai.hub.v1.ReviewService (health, reflection)`);
+  console.log(`  Review API   ${process.env.REVIEW_GRPC_HOST || '127.0.0.1'}:${config.HUB_REVIEW_PORT}   gRPC gongkai.hub.v1.ReviewService (health, reflection)`);
   console.log('  Website      delivers released items to the site\'s CMS, retries, dead-letters (website.retry.N, website.dlq)');
   console.log(`  Sandbox site ${websiteUrl}/   the government website as visitors see it (sandbox CMS)`);
   console.log(`  Sandbox ctl  http://127.0.0.1:${config.HUB_SANDBOX_CONTROL_PORT}/_sandbox/requests   what the CMS received; POST /_sandbox/faults to inject faults`);
@@ -125,15 +147,24 @@ async function up(): Promise<number> {
   console.log('');
   console.log('Stop it with Ctrl-C here, or `npm stop` from another terminal.');
 
-  await new Promise<void>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
+  // Runs until Ctrl-C or `npm stop`; a service that dies meanwhile stops the hub, loudly,
+  // rather than leaving half a hub that accepts events it will never deliver.
+  const exitCode = await new Promise<number>((done) => {
+    process.once('SIGINT', () => done(0));
+    process.once('SIGTERM', () => done(0));
+    for (const service of services) {
+      service.onUnexpectedExit((how) => {
+        console.error(`\nThe ${service.name} stopped unexpectedly (${how}); see ${service.logFile}`);
+        for (const line of service.lastLogLines(3)) console.error(`  ${line.slice(0, 400)}`);
+        done(1);
+      });
+    }
   });
   console.log('\nStopping…');
   await stopAll();
   rmSync(stateFile, { force: true });
   console.log('Stopped.');
-  return 0;
+  return exitCode;
 }
 
 async function down(): Promise<number> {
