@@ -37,6 +37,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, track?
   const status = new PublicationStatusStore(join(config.GATEWAY_STATE_DIR, 'publication-status.sqlite'));
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'gongkai-gateway', logger });
   const follower = new PublicationStatusFollower(kafka, status, config.GATEWAY_STATUS_GROUP, logger);
+  let following = false;
   const admin = kafka.kafka.admin();
   const publisher = new ThreadedPublisher({
     brokers: config.KAFKA_BROKERS,
@@ -84,11 +85,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger, track?
         }
         await admin.fetchTopicMetadata({ topics: [TOPICS.disclosure] });
         setServing(true);
-        if (!follower.following) {
+        if (!following) {
           // Once started, kafkajs's consumer rides out broker outages by itself. Until then
           // GetPublication knows only what the gateway accepted; publishing is not held up.
           try {
             await follower.start();
+            following = true;
           } catch (err) {
             logger.warn({ err }, 'cannot follow review decisions and delivery outcomes yet; trying again');
           }

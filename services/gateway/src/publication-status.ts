@@ -223,11 +223,6 @@ export class PublicationStatusFollower {
     private readonly logger: Logger,
   ) {}
 
-  /** Whether it follows now: false before {@link start} and after a crash kafkajs does not restart from. */
-  get following(): boolean {
-    return this.consumer !== undefined;
-  }
-
   async start(): Promise<void> {
     await ensureTopics(this.kafka.kafka, [
       { topic: TOPICS.reviewDecisions, numPartitions: 6, configEntries: [{ name: 'max.message.bytes', value: String(8 * 1024 * 1024) }] },
@@ -235,14 +230,6 @@ export class PublicationStatusFollower {
       { topic: TOPICS.released, numPartitions: 6, configEntries: [{ name: 'max.message.bytes', value: String(8 * 1024 * 1024) }] },
     ]);
     const consumer = this.kafka.consumer({ groupId: this.groupId });
-    // kafkajs restarts the consumer after a retriable error; after any other it stays stopped,
-    // and the gateway's Kafka probe starts a new one.
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (payload.restart || this.consumer !== consumer) return;
-      this.logger.error({ err: payload.error }, 'stopped following review and delivery on an error it cannot retry; starting again');
-      this.consumer = undefined;
-      void consumer.disconnect().catch(() => undefined);
-    });
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [TOPICS.released, TOPICS.reviewDecisions, TOPICS.delivery], fromBeginning: true });
