@@ -214,7 +214,6 @@ async function main(config: BenchConfig, work: string, aborted: Promise<never>):
 function report(config: BenchConfig, brokers: readonly string[], localKafka: boolean, unary: UnaryCell[], batches: BatchCell[], batchSize: number, batchDoc: SizedDocument): void {
   const m = machine();
   const out: string[] = [];
-  const cores = m.cores;
   out.push('', `Gateway benchmark — ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB, node ${m.node}, ${localKafka ? `Kafka ${KAFKA_VERSION} local single node` : `Kafka at ${brokers.join(',')}`}`);
   out.push(
     `each cell: ${config.BENCH_WARMUP_SECONDS} s warm-up, then ${config.BENCH_SECONDS} s measured, in ${config.BENCH_ROUNDS} round${config.BENCH_ROUNDS === 1 ? '' : 's'} alternating with its baseline; closed loop, every call a new event id`,
@@ -235,7 +234,7 @@ function report(config: BenchConfig, brokers: readonly string[], localKafka: boo
   const batchRows: string[][] = [];
   for (const c of batches) {
     for (const [name, r] of [['raw kafkajs', c.raw], ['gateway', c.gateway]] as const) {
-      const cost = cpuPerEvent(r.cpu, r.callsPerSecond * batchSize, cores);
+      const cost = cpuPerEvent(r.cpu, r.callsPerSecond * batchSize, m.cores);
       const costCells = cost ? [formatCount(cost.microseconds), formatCount(cost.ceiling)] : ['—', '—'];
       batchRows.push([String(c.inFlight), name, formatCount(r.callsPerSecond * batchSize), formatCount(r.callsPerSecond), formatMs(r.p50Ms), formatMs(r.p99Ms), String(r.errors), ...cpuCells(r), ...costCells]);
     }
@@ -245,7 +244,7 @@ function report(config: BenchConfig, brokers: readonly string[], localKafka: boo
   out.push(
     'CPU: % of one core in the measured window (200% = both cores) — the server process, the Kafka broker, this process (load generator;',
     'for raw kafkajs also the producer), and everything else on the machine (anything well above 0% means a busy neighbour skewed the cell)',
-    `µs CPU/event: what each event cost the server, the broker and the load generator together; ceiling/s: events a second ${cores} fully`,
+    `µs CPU/event: what each event cost the server, the broker and the load generator together; ceiling/s: events a second ${m.cores} fully`,
     'busy cores would carry at that cost (no scheduling reaches it; a goal above it needs a lower cost per event)',
     '',
   );

@@ -59,6 +59,15 @@ describe('ServiceProcess.untilUp', () => {
   });
 });
 
+describe('ServiceProcess.lastLogLines', () => {
+  it('reads the end of a long log, whole lines only', async () => {
+    const s = service('chatty', `for (let i = 0; i < 5000; i++) console.log('line ' + i + ' ' + 'x'.repeat(40)); console.error('the end');`);
+    await expect(new Promise((done) => s.onUnexpectedExit(done))).resolves.toBe('code 0');
+    expect(s.lastLogLines(2)).toEqual([`line 4999 ${'x'.repeat(40)}`, 'the end']);
+    expect(s.lastLogLines(10_000).every((line) => /^line \d+ x{40}$|^the end$/.test(line))).toBe(true);
+  });
+});
+
 describe('ServiceProcess.onUnexpectedExit', () => {
   it('tells of a service that ends by itself, with how', async () => {
     const s = service('flaky', 'setTimeout(() => process.exit(2), 300);');

@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isListening } from '@gongkai/local-kafka';
+
+/** How much of a log's end is read for its last lines. */
+const LOG_TAIL_BYTES = 64 * 1024;
 
 /** One hub service run as a child process, its output in a log file. */
 export class ServiceProcess {
@@ -73,15 +76,27 @@ export class ServiceProcess {
     }
   }
 
-  /** The last `count` lines of the service's log that are not empty, for telling a person what went wrong. */
+  /**
+   * The last `count` lines of the service's log that are not empty, for telling a person what
+   * went wrong. Only the file's tail is read: the log grows across runs of the hub.
+   */
   lastLogLines(count: number): string[] {
-    let text: string;
+    let lines: string[];
     try {
-      text = readFileSync(this.logFile, 'utf8');
+      const fd = openSync(this.logFile, 'r');
+      try {
+        const size = fstatSync(fd).size;
+        const tail = Buffer.alloc(Math.min(size, LOG_TAIL_BYTES));
+        readSync(fd, tail, 0, tail.length, size - tail.length);
+        lines = tail.toString('utf8').split('\n');
+        if (size > tail.length) lines.shift(); // cut off mid-line
+      } finally {
+        closeSync(fd);
+      }
     } catch {
       return [];
     }
-    return text.split('\n').filter((line) => line.trim() !== '').slice(-count);
+    return lines.filter((line) => line.trim() !== '').slice(-count);
   }
 
   /** SIGTERM (the service's graceful shutdown), SIGKILL after `graceMs`. */
