@@ -1,6 +1,6 @@
 import { connect } from 'node:http2';
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { decodeEvent, eventDataToProto, TOPICS, type EventData } from '@gongkai/contracts';
+import { decodeEvent, encodeEvent, eventDataToProto, TOPICS, type EventData } from '@gongkai/contracts';
 import { sampleEvents as sampleEventsForTests } from '@gongkai/contracts/dist/testing/sample-events';
 import { readStatusDetails } from '@gongkai/gateway';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -288,6 +288,41 @@ describe('gateway: Publish', () => {
     } finally {
       await single.close();
     }
+  });
+
+  it('GetPublication tells what review decided and what each channel target did, as they report it on Kafka', async () => {
+    const doc = document();
+    await publish(publishRequest(unique('evt'), doc));
+    type Pub = { state: string; deliveries: { channel: string; target: string; outcome: string; attempts: number; channelReference: string; errorCode: string }[] };
+    const get = (): Promise<Pub> => call<never, Pub>(gw.client, gw.client.GetPublication, { publicationId: doc.publicationId } as never, auth(TOKENS.docs));
+    expect(await get()).toMatchObject({ state: 'PUBLICATION_STATE_PENDING_REVIEW', deliveries: [] });
+
+    // What the review service and the website channel write, as they write it.
+    const samples = sampleEventsForTests();
+    const producer = testKafka().producer();
+    await producer.connect();
+    try {
+      const send = async (topic: string, event: Parameters<typeof encodeEvent>[0]): Promise<void> => {
+        const { key, value, headers } = encodeEvent(event);
+        await producer.send({ topic, acks: -1, messages: [{ key, value, headers }] });
+      };
+      const about = { subject: doc.publicationId, eventId: 'e', eventType: 'document.published', revision: 1 } as const;
+      await send(TOPICS.reviewDecisions, { type: 'review.decided', source: '/gongkai/review', id: unique('rd'), data: { ...samples['review.decided'], ...about, decision: 'APPROVED', decidedAt: new Date() } });
+      await send(TOPICS.delivery, {
+        type: 'delivery.outcome',
+        source: '/gongkai/delivery/website',
+        id: unique('do'),
+        data: { ...samples['delivery.outcome'], ...about, attempt: 1, outcome: 'PUBLISHED', attemptedAt: new Date(), channelReference: '/zfxxgk/zcwj/a.html', error: null },
+      });
+    } finally {
+      await producer.disconnect();
+    }
+    let pub: Pub | undefined;
+    await eventually(async () => {
+      pub = await get();
+      return pub.state === 'PUBLICATION_STATE_RELEASED' && pub.deliveries.length === 1;
+    }, 30_000, 'the decision and the delivery in GetPublication');
+    expect(pub!.deliveries[0]).toMatchObject({ channel: 'website', target: 'zfxxgk/zcwj', outcome: 'DELIVERY_OUTCOME_KIND_PUBLISHED', attempts: 1, channelReference: '/zfxxgk/zcwj/a.html', errorCode: '' });
   });
 
   it('Retract publishes a retraction of a known publication, and GetPublication shows it retracted', async () => {

@@ -7,7 +7,7 @@ import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
 import { loadReviewConfig, startReview } from '@gongkai/review';
 import { createLogger } from '@gongkai/runtime';
 import { auth, call, startTestGateway, TOKENS, type RunningGateway } from '../support/gateway';
-import { brokers, unique } from '../support/kafka';
+import { brokers, eventually, unique } from '../support/kafka';
 import { readUntil, type ReadRecord } from '../support/review';
 
 type Doc = EventData<'document.published'>;
@@ -73,6 +73,12 @@ describe('review: nothing reaches a channel unreviewed', () => {
     const raw = JSON.stringify(findings);
     expect(raw).not.toContain('370102199003071238');
     expect(raw).not.toContain('13812345678');
+
+    // The gateway follows what review did: GetPublication tells the caller which is which.
+    const stateOf = async (publicationId: string): Promise<string> =>
+      (await call<never, { state: string }>(gw.client, gw.client.GetPublication, { publicationId } as never, auth(TOKENS.docs))).state;
+    await eventually(async () => (await stateOf(clean.publicationId)) === 'PUBLICATION_STATE_RELEASED', 30_000, 'the clean document RELEASED in GetPublication');
+    await eventually(async () => (await stateOf(personal.publicationId)) === 'PUBLICATION_STATE_HELD', 30_000, 'the held document HELD in GetPublication');
   });
 
   it('never holds a retraction: it is released at once to the channels', async () => {

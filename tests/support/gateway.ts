@@ -6,7 +6,7 @@ import { credentials, Metadata, type ServiceError, type Client } from '@grpc/grp
 import { loadIngestService, type ingestApi } from '@gongkai/contracts';
 import { hashToken, loadGatewayConfig, startGateway, type GatewayApp } from '@gongkai/gateway';
 import { createLogger } from '@gongkai/runtime';
-import { brokers } from './kafka';
+import { brokers, unique } from './kafka';
 
 export const TOKENS = {
   docs: 'test-docs-token-0001',
@@ -45,6 +45,8 @@ export interface RunningGateway {
   client: ingestApi.IngestServiceClient;
   logLines: string[];
   stateDir: string;
+  /** The consumer group its publication status follows review and delivery in. */
+  statusGroup: string;
   restart(): Promise<void>;
   close(): Promise<void>;
 }
@@ -69,6 +71,9 @@ export async function startTestGateway(options: { brokerList?: string[]; stateDi
     GATEWAY_STATE_DIR: stateDir,
     GATEWAY_CALLERS_FILE: writeCallersFile(stateDir),
     GATEWAY_PUBLISH_TIMEOUT: '5s',
+    // Each gateway keeps its own publication status, so each follows review and delivery in a
+    // group of its own (kept across a restart, as a real instance's would be).
+    GATEWAY_STATUS_GROUP: unique('gateway-status'),
     // The producer thread logs to stdout; the test's own logger captures the rest.
     LOG_LEVEL: 'silent',
     ...options.env,
@@ -78,6 +83,7 @@ export async function startTestGateway(options: { brokerList?: string[]; stateDi
     client: undefined as unknown as RunningGateway['client'],
     logLines,
     stateDir,
+    statusGroup: env.GATEWAY_STATUS_GROUP,
     async restart() {
       await running.app.stop();
       running.client.close();

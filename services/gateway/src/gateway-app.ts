@@ -10,6 +10,7 @@ import type { GatewayConfig } from './gateway-config';
 import { createGrpcServer, INGEST_SERVICE_NAME } from './grpc-server';
 import { IdempotencyStore } from './idempotency-store';
 import { IngestHandler } from './ingest-handler';
+import { PublicationStatusFollower, PublicationStatusStore } from './publication-status';
 
 /** Largest event a hub topic takes: validation bounds the body at 2 MiB. */
 export const MAX_EVENT_BYTES = 8 * 1024 * 1024;
@@ -31,7 +32,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger, track?
   mkdirSync(config.GATEWAY_STATE_DIR, { recursive: true });
   // Opened (and created) here first; the producer thread writes into it once Kafka has an event.
   const store = new IdempotencyStore(join(config.GATEWAY_STATE_DIR, 'accepted-events.sqlite'), config.GATEWAY_IDEMPOTENCY_RETENTION);
+  // What review and the channels said of each publication, for GetPublication; a file of its
+  // own, so following them never waits on the producer thread's writes.
+  const status = new PublicationStatusStore(join(config.GATEWAY_STATE_DIR, 'publication-status.sqlite'));
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'gongkai-gateway', logger });
+  const follower = new PublicationStatusFollower(kafka, status, config.GATEWAY_STATUS_GROUP, logger);
   const admin = kafka.kafka.admin();
   const publisher = new ThreadedPublisher({
     brokers: config.KAFKA_BROKERS,
@@ -62,7 +67,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, track?
       if (!ok) setServing(false);
     },
   });
-  const { server, health } = createGrpcServer({ handler, callers, logger, maxMessageBytes: config.GATEWAY_MAX_MESSAGE_BYTES, receiveWindowBytes: config.GATEWAY_RECEIVE_WINDOW_BYTES, ...(track ? { track } : {}) });
+  const { server, health } = createGrpcServer({ handler, callers, logger, maxMessageBytes: config.GATEWAY_MAX_MESSAGE_BYTES, receiveWindowBytes: config.GATEWAY_RECEIVE_WINDOW_BYTES, status, ...(track ? { track } : {}) });
   healthRef.current = health;
 
   // Connect and probe in the background: health follows what Kafka really does.
@@ -79,6 +84,15 @@ export async function startGateway(config: GatewayConfig, logger: Logger, track?
         }
         await admin.fetchTopicMetadata({ topics: [TOPICS.disclosure] });
         setServing(true);
+        if (!follower.following) {
+          // Started here, and again here after its consumer crashed (publication-status.ts).
+          // Until then GetPublication knows only what the gateway accepted; publishing is not held up.
+          try {
+            await follower.start();
+          } catch (err) {
+            logger.warn({ err }, 'cannot follow review decisions and delivery outcomes yet; trying again');
+          }
+        }
       } catch (err) {
         logger.warn({ err }, 'Kafka probe failed');
         setServing(false);
@@ -108,6 +122,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger, track?
       await publisher.close();
       await admin.disconnect().catch(() => undefined);
       await probing;
+      // Leaving the consumer group needs the broker; a broker that is away must not hold up shutdown.
+      await Promise.race([follower.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 5000).unref())]);
+      status.close();
       store.close();
     },
   };

@@ -29,6 +29,11 @@ export const gatewayVariables = {
   GATEWAY_PRODUCERS: env.integer({ default: 1, min: 1, max: 16 }),
   /** Run the Kafka producer on a thread of its own (true) or on the gRPC thread. */
   GATEWAY_PRODUCER_THREAD: env.boolean({ default: true }),
+  /**
+   * Consumer group that follows review decisions and delivery outcomes into this gateway's
+   * state, for GetPublication. Each gateway keeps its own state: give each instance its own group.
+   */
+  GATEWAY_STATUS_GROUP: env.string({ default: 'gongkai-gateway-status' }),
   /** Mutual TLS: all three set turns it on; the client certificate's CN names the caller. */
   GATEWAY_TLS_CERT: env.string({ optional: true }),
   GATEWAY_TLS_KEY: env.string({ optional: true }),

@@ -17,6 +17,7 @@ import type { CallerRegistry, Caller } from './caller-registry';
 import { GatewayError, InvalidEventError } from './errors';
 import { toGrpcStatus } from './grpc-status';
 import type { IngestHandler, PublishRequestLike, PublishResult, RetractRequestLike } from './ingest-handler';
+import { lastHeardOf, publicationState, type PublicationStatusStore } from './publication-status';
 
 export const INGEST_SERVICE_NAME = 'gongkai.hub.v1.IngestService';
 
@@ -39,6 +40,8 @@ export interface GrpcServerOptions {
   readonly receiveWindowBytes?: number;
   /** Counts each call as in-flight work for graceful shutdown. */
   readonly track?: <T>(work: Promise<T>) => Promise<T>;
+  /** What review and the channels said of each publication; without it, GetPublication knows only what the gateway accepted. */
+  readonly status?: PublicationStatusStore;
 }
 
 /** The gateway's gRPC server: the ingest service, standard health checking and server reflection. */
@@ -112,14 +115,25 @@ export function createGrpcServer(options: GrpcServerOptions): { server: Server; 
     }),
     GetPublication: unary('GetPublication', (caller, request: { publicationId?: string }) => {
       const record = handler.getPublication(caller, request.publicationId);
+      const status = options.status?.status(record.publicationId) ?? { release: undefined, decision: undefined, deliveries: [] };
       return {
         publicationId: record.publicationId,
         eventType: record.lastEventType,
         latestRevision: record.latestRevision,
         title: record.title ?? '',
-        state: record.retracted ? 'PUBLICATION_STATE_RETRACTED' : 'PUBLICATION_STATE_PENDING_REVIEW',
-        updatedAt: { seconds: String(Math.floor(record.updatedAt / 1000)), nanos: (record.updatedAt % 1000) * 1e6 },
-        deliveries: [],
+        state: publicationState(record, status),
+        updatedAt: timestamp(lastHeardOf(record, status)),
+        deliveries: status.deliveries.map((d) => ({
+          channel: d.channel,
+          target: d.target,
+          revision: d.revision,
+          outcome: `DELIVERY_OUTCOME_KIND_${d.outcome}`,
+          attempts: d.attempts,
+          channelReference: d.channelReference ?? '',
+          updatedAt: timestamp(d.updatedAt),
+          errorCode: d.errorCode ?? '',
+          errorMessage: d.errorMessage ?? '',
+        })),
       };
     }),
   });
@@ -179,4 +193,9 @@ function deadlineOf(call: ServerUnaryCall<unknown, unknown>): number | undefined
 function certificateName(call: ServerUnaryCall<unknown, unknown>): string | undefined {
   const cn = call.getAuthContext()?.sslPeerCertificate?.subject?.CN;
   return Array.isArray(cn) ? cn[0] : cn;
+}
+
+/** Epoch milliseconds as a google.protobuf.Timestamp (proto-loader's object form). */
+function timestamp(ms: number): { seconds: string; nanos: number } {
+  return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 };
 }

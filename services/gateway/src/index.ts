@@ -8,3 +8,4 @@ export { BatchingPublisher } from './batching-publisher';
 export { toGrpcStatus, readStatusDetails } from './grpc-status';
 export { INGEST_SERVICE_NAME } from './grpc-server';
 export * from './errors';
+export { PublicationStatusFollower, PublicationStatusStore } from './publication-status';

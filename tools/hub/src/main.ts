@@ -7,7 +7,7 @@ import { loadHubConfig } from './hub-config';
 import { portsInUse } from './ports';
 import { ServiceProcess, StartError } from './service-process';
 
-/** How long a service may take to open its ports (a first start compiles nothing; Kafka is already up). */
+/** How long a service may take to open its ports; Kafka is up by then. */
 const SERVICE_START_TIMEOUT_MS = 120_000;
 
 const ROOT = resolve(__dirname, '..', '..', '..');
