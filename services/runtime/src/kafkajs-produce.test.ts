@@ -96,7 +96,10 @@ describe('useFastProduceEncoding, in a Node process', () => {
     JSON.parse(
       execFileSync(process.execPath, ['-e', script], {
         encoding: 'utf8',
-        env: { ...process.env, DIST: join(__dirname, '..', 'dist'), REQUEST_PATH, PRODUCE_INDEX: require.resolve('kafkajs/src/protocol/requests/produce/index.js') },
+        env: { ...process.env, DIST: join(__dirname, '..', 'dist'), REQUEST_PATH, PRODUCE_INDEX: require.resolve('kafkajs/src/protocol/requests/produce/index.js'),
+          FRAME_PATH: require.resolve('kafkajs/src/protocol/request.js'),
+          ENCODER_PATH: require.resolve('kafkajs/src/protocol/encoder.js'),
+        },
       }),
     ) as Record<string, unknown>;
 
@@ -126,6 +129,36 @@ describe('useFastProduceEncoding, in a Node process', () => {
     expect(result).toMatchObject({ first: 'fast', again: 'fast', v3: { apiVersion: 3, same: true }, v7: { apiVersion: 7, same: true } });
     expect(result.timestampedBytes).toBeGreaterThan(61);
     expect(result.firstTimestamp).toBe(5);
+  });
+
+  it("frames a fast body in the room before it, to kafkajs's bytes, and any other body by copying it as kafkajs does", () => {
+    const result = run(`
+      const { useFastProduceEncoding, encodeProduceRequest } = require(process.env.DIST + '/kafkajs-produce.js');
+      useFastProduceEncoding();
+      const frame = require(process.env.FRAME_PATH);
+      const Encoder = require(process.env.ENCODER_PATH);
+      const args = { acks: -1, timeout: 1000, topicData: [{ topic: 't', partitions: [{ partition: 0, messages: [{ key: 'k', value: Buffer.alloc(300000, 7) }] }] }] };
+      const payload = (body) => () => { const e = new Encoder(1); e.buf = body; e.offset = body.length; return Promise.resolve(e); };
+      // kafkajs's own framing, written out: size, api key, version, correlation id, client id, body.
+      const expected = (clientId, body) => {
+        const head = new Encoder().writeInt16(0).writeInt16(7).writeInt32(42).writeString(clientId);
+        const all = Buffer.concat([head.buffer, body]);
+        const size = Buffer.alloc(4); size.writeInt32BE(all.length);
+        return Buffer.concat([size, all]);
+      };
+      (async () => {
+        const out = {};
+        for (const [name, clientId] of [['short', 'gongkai-gateway'], ['long', 'c'.repeat(200)]]) {
+          const body = encodeProduceRequest(args);
+          const copy = Buffer.from(body);
+          const framed = (await frame({ correlationId: 42, clientId, request: { apiKey: 0, apiVersion: 7, encode: payload(body) } })).buffer;
+          const copied = (await frame({ correlationId: 42, clientId, request: { apiKey: 0, apiVersion: 7, encode: payload(copy) } })).buffer;
+          out[name] = { same: framed.equals(expected(clientId, copy)), copiedSame: copied.equals(framed), inPlace: framed.buffer === body.buffer };
+        }
+        process.stdout.write(JSON.stringify(out));
+      })();
+    `);
+    expect(result).toEqual({ short: { same: true, copiedSame: true, inPlace: true }, long: { same: true, copiedSame: true, inPlace: false } });
   });
 
   it('says so, and changes nothing, when kafkajs already loaded its own Produce request module', () => {
