@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import { EVENT_HEADERS, EventDecodeError, TOPICS, decodeEvent, type AnyHubEvent, type EventData } from '@gongkai/contracts';
-import { ensureTopics, type KafkaClients, type Logger } from '@gongkai/runtime';
+import { ensureTopics, textHeaders, type KafkaClients, type Logger } from '@gongkai/runtime';
 import type { PublicationRecord } from './idempotency-store';
 
 type Decision = EventData<'review.decided'>;
@@ -301,14 +301,10 @@ export class PublicationStatusFollower {
 
 /** Subject, source and id of a `released` record, from its CloudEvents headers; undefined without them. */
 export function releaseOf(message: Pick<KafkaMessage, 'headers' | 'timestamp'>): Release | undefined {
-  const header = (name: string): string | undefined => {
-    const v = message.headers?.[name];
-    const first = Array.isArray(v) ? v[0] : v;
-    return first === undefined ? undefined : first.toString();
-  };
-  const subject = header(EVENT_HEADERS.subject);
-  const source = header(EVENT_HEADERS.source);
-  const eventId = header(EVENT_HEADERS.id);
+  const headers = textHeaders(message.headers ?? {});
+  const subject = headers[EVENT_HEADERS.subject];
+  const source = headers[EVENT_HEADERS.source];
+  const eventId = headers[EVENT_HEADERS.id];
   if (!subject || !source || !eventId) return undefined;
   return { subject, source, eventId, releasedAt: Number(message.timestamp) };
 }
