@@ -1,4 +1,5 @@
 import { connect } from 'node:http2';
+import { join } from 'node:path';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { decodeEvent, encodeEvent, eventDataToProto, TOPICS, type EventData } from '@gongkai/contracts';
 import { sampleEvents as sampleEventsForTests } from '@gongkai/contracts/dist/testing/sample-events';
@@ -214,6 +215,13 @@ describe('gateway: Publish', () => {
       const conflict = await refused(publish(publishRequest(id, { ...doc, revision: doc.revision + 1 })));
       expect(conflict.code).toBe(status.ALREADY_EXISTS);
       expect(await disclosed(new Set([doc.publicationId]), 1)).toHaveLength(1);
+    });
+
+    it('refuses to start a second gateway on the same state dir', async () => {
+      // Two writers would interleave lines of the accepted-events log.
+      await expect(startTestGateway({ stateDir: gw.stateDir })).rejects.toThrow(`accepted-events log ${join(gw.stateDir, 'accepted')} is already open in this process`);
+      const id = unique('evt');
+      expect(await publish(publishRequest(id, document()))).toMatchObject({ eventId: id, duplicate: false });
     });
 
     it('sends concurrent retries of one id to Kafka once', async () => {

@@ -8,7 +8,7 @@ import { ThreadedPublisher } from './threaded-publisher';
 import { CallerRegistry } from './caller-registry';
 import type { GatewayConfig } from './gateway-config';
 import { createGrpcServer, INGEST_SERVICE_NAME } from './grpc-server';
-import { IdempotencyStore } from './idempotency-store';
+import { AcceptedLog } from './accepted-log';
 import { IngestHandler } from './ingest-handler';
 import { PublicationStatusFollower, PublicationStatusStore } from './publication-status';
 
@@ -30,8 +30,19 @@ export interface GatewayApp {
 export async function startGateway(config: GatewayConfig, logger: Logger, track?: <T>(w: Promise<T>) => Promise<T>): Promise<GatewayApp> {
   const callers = CallerRegistry.fromFile(config.GATEWAY_CALLERS_FILE);
   mkdirSync(config.GATEWAY_STATE_DIR, { recursive: true });
-  // Opened (and created) here first; the producer thread writes into it once Kafka has an event.
-  const store = new IdempotencyStore(join(config.GATEWAY_STATE_DIR, 'accepted-events.sqlite'), config.GATEWAY_IDEMPOTENCY_RETENTION);
+  // What the gateway accepted: read to answer retries, written once Kafka has an event.
+  const store = new AcceptedLog(join(config.GATEWAY_STATE_DIR, 'accepted'), config.GATEWAY_IDEMPOTENCY_RETENTION);
+  // A state dir from before the log (decision 010) has its ids in SQLite: taken over once.
+  const imported = store.importSqlite(join(config.GATEWAY_STATE_DIR, 'accepted-events.sqlite'));
+  if (imported.events + imported.subjects > 0) logger.info(imported, 'accepted-events.sqlite imported into the accepted-events log');
+  const pruner = setInterval(() => {
+    try {
+      logger.debug({ forgotten: store.prune() }, 'accepted event ids past retention forgotten');
+    } catch (err) {
+      logger.error({ err }, 'could not drop accepted-events log segments past retention');
+    }
+  }, 3_600_000);
+  pruner.unref();
   // What review and the channels said of each publication, for GetPublication; a file of its
   // own, so following them never waits on the producer thread's writes.
   const status = new PublicationStatusStore(join(config.GATEWAY_STATE_DIR, 'publication-status.sqlite'));
@@ -44,9 +55,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, track?
     lingerMs: config.GATEWAY_LINGER,
     producers: config.GATEWAY_PRODUCERS,
     logLevel: config.LOG_LEVEL,
-    acceptedEventsFile: store.file,
-    retentionMs: store.retentionMs,
-  }, { onThread: config.GATEWAY_PRODUCER_THREAD, logger });
+  }, store, { onThread: config.GATEWAY_PRODUCER_THREAD, logger });
 
   let healthy = false;
   const healthRef: { current?: ReturnType<typeof createGrpcServer>['health'] } = {};
@@ -110,7 +119,18 @@ export async function startGateway(config: GatewayConfig, logger: Logger, track?
           false, // a client certificate is optional: token callers need none
         )
       : ServerCredentials.createInsecure();
-  const port = await bindServer(server, `${config.GATEWAY_HOST}:${config.GATEWAY_PORT}`, credentials);
+  let port: number;
+  try {
+    port = await bindServer(server, `${config.GATEWAY_HOST}:${config.GATEWAY_PORT}`, credentials);
+  } catch (err) {
+    stopped = true;
+    clearInterval(pruner);
+    await publisher.close();
+    await admin.disconnect().catch(() => undefined);
+    status.close();
+    store.close();
+    throw err;
+  }
   logger.info({ port, tls: credentials !== undefined && config.GATEWAY_TLS_CERT !== undefined }, 'gateway listening');
 
   return {
@@ -125,6 +145,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, track?
       // Leaving the consumer group needs the broker; a broker that is away must not hold up shutdown.
       await Promise.race([follower.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 5000).unref())]);
       status.close();
+      clearInterval(pruner);
       store.close();
     },
   };

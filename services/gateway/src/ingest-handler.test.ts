@@ -7,14 +7,15 @@ import { createLogger } from '@gongkai/runtime';
 import type { OutgoingRecord } from './batching-publisher';
 import { CallerRegistry, hashToken } from './caller-registry';
 import { InvalidEventError, UnavailableError } from './errors';
-import { AcceptedEventsWriter, IdempotencyStore, recordedEvent, type AcceptedFacts } from './idempotency-store';
+import { payloadHash, recordedEvent, type AcceptedFacts } from './accepted-event';
+import { AcceptedLog } from './accepted-log';
 import { IngestHandler, type PublishRequestLike } from './ingest-handler';
 import type { PublishDone, RecordPublisher } from './threaded-publisher';
 
-/** Holds each record until the test lets Kafka answer; then records it, as the producer thread does. */
+/** Holds each record until the test lets Kafka answer; then records it, as ThreadedPublisher does. */
 class HeldPublisher implements RecordPublisher {
   readonly held: { record: OutgoingRecord; accepted: AcceptedFacts; done: PublishDone }[] = [];
-  constructor(private readonly writer: AcceptedEventsWriter) {}
+  constructor(private readonly store: AcceptedLog) {}
 
   publish(record: OutgoingRecord, accepted: AcceptedFacts, done: PublishDone): void {
     this.held.push({ record, accepted, done });
@@ -24,7 +25,7 @@ class HeldPublisher implements RecordPublisher {
   answerAll(): void {
     this.held.splice(0).forEach(({ record, accepted, done }, offset) => {
       const position = { topic: record.topic, partition: 0, offset: String(offset) };
-      this.writer.record([recordedEvent(accepted, record.value, position, Date.now())]);
+      this.store.record([recordedEvent(accepted, payloadHash(accepted.eventType, record.value), position, Date.now())]);
       done(undefined, position);
     });
   }
@@ -36,8 +37,7 @@ class HeldPublisher implements RecordPublisher {
 
 describe('IngestHandler.publishBatch', () => {
   let dir: string;
-  let store: IdempotencyStore;
-  let writer: AcceptedEventsWriter;
+  let store: AcceptedLog;
   let publisher: HeldPublisher;
   let handler: IngestHandler;
   const callers = CallerRegistry.fromYaml(`callers:
@@ -55,15 +55,13 @@ describe('IngestHandler.publishBatch', () => {
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'ingest-handler-'));
-    store = new IdempotencyStore(join(dir, 'accepted.db'), 86_400_000);
-    writer = new AcceptedEventsWriter(join(dir, 'accepted.db'), 86_400_000);
-    publisher = new HeldPublisher(writer);
+    store = new AcceptedLog(join(dir, 'accepted'), 86_400_000);
+    publisher = new HeldPublisher(store);
     handler = new IngestHandler({ callers, store, publisher, logger: createLogger({ service: 'ingest-handler-test', level: 'silent' }), publishTimeoutMs: 5000 });
   });
 
   afterEach(() => {
     store.close();
-    writer.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -21,7 +21,8 @@ import type { Logger } from '@gongkai/runtime';
 import { UnrecordedError, type RecordPublisher } from './threaded-publisher';
 import type { Caller, CallerRegistry } from './caller-registry';
 import { ConflictingEventError, GatewayError, InvalidEventError, NotFoundError, UnavailableError } from './errors';
-import { payloadHash, type AcceptedEvent, type AcceptedFacts, type IdempotencyStore } from './idempotency-store';
+import { payloadHash, type AcceptedEvent, type AcceptedFacts } from './accepted-event';
+import type { AcceptedLog } from './accepted-log';
 
 /** The answer to an accepted event, as PublishResponse carries it. */
 export interface PublishResult {
@@ -35,7 +36,7 @@ export interface PublishResult {
 
 export interface IngestHandlerDeps {
   readonly callers: CallerRegistry;
-  readonly store: IdempotencyStore;
+  readonly store: Pick<AcceptedLog, 'find' | 'publication' | 'lastRequestStep'>;
   /** Publishes to Kafka and records what Kafka took in the store (on the producer thread). */
   readonly publisher: RecordPublisher;
   readonly logger: Logger;
@@ -251,7 +252,6 @@ export class IngestHandler {
 
   /** Hands the encoded event to the producer thread and answers when Kafka has it, or not. */
   private hand(caller: Caller, eventId: string, key: string, type: EventType, encoded: EncodedEvent, accepted: AcceptedFacts, done: Answer): void {
-    const { store } = this.deps;
     const entry = { type, value: encoded.value, waiters: [] as Answer[] };
     this.inFlight.set(key, entry);
     this.deps.publisher.publish({ topic: TOPICS.disclosure, ...encoded }, accepted, (err, position) => {
@@ -259,7 +259,6 @@ export class IngestHandler {
       let error: Error | undefined;
       let result: PublishResult | undefined;
       if (err === undefined && position) {
-        store.noteRecorded(caller.id, eventId);
         this.deps.onKafkaOutcome?.(true);
         result = { eventId, ...position, duplicate: false };
       } else if (err instanceof UnrecordedError) {
@@ -325,7 +324,7 @@ function subjectOf(type: EventType, data: unknown): string {
 }
 
 /** The issuing body a grant is checked against: the event's own, or for a retraction the publication's. */
-function issuingBodyOf(type: EventType, data: unknown, store: IdempotencyStore): string | undefined {
+function issuingBodyOf(type: EventType, data: unknown, store: IngestHandlerDeps['store']): string | undefined {
   const d = data as { issuingBody?: { creditCode?: string }; handlingBody?: { creditCode?: string }; purchaser?: { creditCode?: string | null }; publicationId?: string };
   switch (type) {
     case 'document.published':

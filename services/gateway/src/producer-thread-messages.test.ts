@@ -12,19 +12,19 @@ function document(traceparent?: string) {
 }
 
 describe('packRecord / unpackRecord', () => {
-  it('carries a record and its accepted facts across unchanged, headers in their order', () => {
+  it('carries a record and its event type across unchanged, headers in their order', () => {
     const encoded = document('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
     const item: RecordToPublish = {
       id: 41,
       record: { topic: 'disclosure', ...encoded },
-      accepted: { caller: 'docs-system', eventId: 'evt-1', eventType: 'document.published', subject: encoded.key, revision: 2, title: '聊城市2025年政务公开工作要点', issuingBody: '11371500004310437T', requestStep: undefined },
+      eventType: 'document.published',
     };
     const back = acrossThreads(item);
     expect(back).toEqual({ ...item, record: { ...item.record, value: new Uint8Array(encoded.value) } });
     expect(Buffer.from(back.record.value).equals(encoded.value)).toBe(true);
     expect(Object.keys(back.record.headers)).toEqual(Object.keys(encoded.headers));
     expect(Object.keys(back.record.headers)).toContain('traceparent');
-    expect(Object.keys(back.accepted)).toEqual(['caller', 'eventId', 'eventType', 'subject', 'revision', 'title', 'issuingBody', 'requestStep']);
+    expect(back.eventType).toBe('document.published');
   });
 
   it('leaves out the headers a record does not have, and keeps headers the envelope does not name', () => {
@@ -33,29 +33,28 @@ describe('packRecord / unpackRecord', () => {
     const item: RecordToPublish = {
       id: 0,
       record: { topic: 'disclosure', key: encoded.key, value: encoded.value, headers },
-      accepted: { caller: 'requests', eventId: 'r-1', eventType: 'request.status_changed', subject: 'req-1', revision: undefined, title: undefined, issuingBody: undefined, requestStep: 'ACCEPTED' },
+      eventType: 'request.status_changed',
     };
     const back = acrossThreads(item);
     expect(back.record.headers).toEqual(headers);
     expect('traceparent' in back.record.headers).toBe(false);
-    expect(back.accepted).toEqual(item.accepted);
-    expect(back.accepted.requestStep).toBe('ACCEPTED');
+    expect(back.eventType).toBe('request.status_changed');
   });
 });
 
 describe('packAnswers / readAnswers', () => {
   it('carries every kind of answer across, in order', () => {
     const answers: ToMain[] = [
-      { kind: 'published', id: 7, position: { topic: 'disclosure', partition: 3, offset: '9007199254740993' } },
-      { kind: 'failed', id: 8, error: 'KafkaJSNumberOfRetriesExceeded: connection refused', stage: 'kafka' },
-      { kind: 'published', id: 0, position: { topic: 'disclosure', partition: 0, offset: '0' } },
-      { kind: 'failed', id: 9, error: 'SqliteError: disk I/O error', stage: 'record' },
+      { kind: 'published', id: 7, position: { topic: 'disclosure', partition: 3, offset: '9007199254740993' }, payloadSha256: 'a'.repeat(64) },
+      { kind: 'failed', id: 8, error: 'KafkaJSNumberOfRetriesExceeded: connection refused' },
+      { kind: 'published', id: 0, position: { topic: 'disclosure', partition: 0, offset: '0' }, payloadSha256: 'b'.repeat(64) },
+      { kind: 'failed', id: 9, error: 'KafkaJSProtocolError: MESSAGE_TOO_LARGE' },
       { kind: 'stopped' },
     ];
     const read: ToMain[] = [];
     readAnswers(structuredClone(packAnswers(answers)), {
-      published: (id, position) => read.push({ kind: 'published', id, position }),
-      failed: (id, error, stage) => read.push({ kind: 'failed', id, error, stage }),
+      published: (id, position, payloadSha256) => read.push({ kind: 'published', id, position, payloadSha256 }),
+      failed: (id, error) => read.push({ kind: 'failed', id, error }),
       stopped: () => read.push({ kind: 'stopped' }),
     });
     expect(read).toEqual(answers);
@@ -63,6 +62,6 @@ describe('packAnswers / readAnswers', () => {
 
   it('refuses what it cannot read rather than answer the wrong calls', () => {
     const ignore = { published: () => undefined, failed: () => undefined, stopped: () => undefined };
-    expect(() => readAnswers([1, 7, 'disclosure', 3, '5', 4], ignore)).toThrow('unknown answer kind 4 at 5');
+    expect(() => readAnswers([1, 7, 'disclosure', 3, '5', 'f'.repeat(64), 4], ignore)).toThrow('unknown answer kind 4 at 6');
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeEvent, encodeEvent, type AnyHubEvent, type EventData } from '@gongkai/contracts';
 import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
-import type { PublicationRecord } from './idempotency-store';
+import type { PublicationRecord } from './accepted-event';
 import { lastHeardOf, publicationState, PublicationStatusStore, releaseOf } from './publication-status';
 
 const PUB = 'lc-zfbgs-2025-000123';

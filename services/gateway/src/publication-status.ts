@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import { EVENT_HEADERS, EventDecodeError, TOPICS, decodeEvent, type AnyHubEvent, type EventData } from '@gongkai/contracts';
 import { ensureTopics, textHeaders, type KafkaClients, type Logger } from '@gongkai/runtime';
-import type { PublicationRecord } from './idempotency-store';
+import type { PublicationRecord } from './accepted-event';
 
 type Decision = EventData<'review.decided'>;
 type Outcome = EventData<'delivery.outcome'>;

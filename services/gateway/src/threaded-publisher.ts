@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '@gongkai/runtime';
 import type { OutgoingRecord, RecordPosition } from './batching-publisher';
-import type { AcceptedFacts } from './idempotency-store';
+import { recordedEvent, type AcceptedFacts, type RecordedEvent } from './accepted-event';
 import { Outbox } from './outbox';
 import { RecordProducer } from './producer-core';
 import { packAnswers, packRecord, readAnswers, type PackedAnswers, type PackedRecord, type ProducerThreadData, type ToProducer } from './producer-thread-messages';
@@ -29,28 +29,39 @@ export class ProducerError extends Error {
   readonly retriable = true;
 }
 
-/** Kafka took the record, but it could not be recorded as accepted (the state file failed). */
+/** Kafka took the record, but it could not be recorded as accepted (the accepted-events log failed). */
 export class UnrecordedError extends Error {
   override readonly name = 'UnrecordedError';
   readonly code = 'ACCEPTED_EVENT_NOT_RECORDED';
 }
 
+/** Where events Kafka took are recorded (the accepted-events log). */
+export interface AcceptedRecorder {
+  /** Records them all or throws, recording none. */
+  record(events: readonly RecordedEvent[]): void;
+}
+
 /**
  * The gRPC thread's side of the producer (producer-core.ts). On its own thread (the default),
  * records travel in few messages (see Outbox), each record as an array (PackedRecord), and so
- * do the answers;
- * with `onThread: false` the producer runs here and is called directly.
+ * do the answers; with `onThread: false` the producer runs here and is called directly. The
+ * events of one message of answers that Kafka took are recorded together, before any of their
+ * callers is answered: a retry that follows an answer finds the event recorded.
  */
 export class ThreadedPublisher implements RecordPublisher {
   private readonly worker: Worker | undefined;
   private readonly local: RecordProducer | undefined;
-  private readonly waiting = new Map<number, PublishDone>();
+  private readonly waiting = new Map<number, { done: PublishDone; accepted: AcceptedFacts }>();
   private readonly outbox = new Outbox<PackedRecord>((records) => this.worker?.postMessage({ kind: 'publish', records } satisfies ToProducer));
   private nextId = 0;
   private stopped: Promise<void> | undefined;
   private onStopped: (() => void) | undefined;
 
-  constructor(data: ProducerThreadData, options: { onThread: boolean; logger: Logger }) {
+  constructor(
+    data: ProducerThreadData,
+    private readonly recorder: AcceptedRecorder,
+    options: { onThread: boolean; logger: Logger },
+  ) {
     if (options.onThread) {
       this.worker = new Worker(join(__dirname, 'producer-thread.js'), { workerData: data });
       this.worker.on('message', (answers: PackedAnswers) => this.answered(answers));
@@ -68,9 +79,9 @@ export class ThreadedPublisher implements RecordPublisher {
       return;
     }
     const id = this.nextId++;
-    this.waiting.set(id, done);
-    if (this.local) this.local.publish([{ id, record, accepted }]);
-    else this.outbox.put(packRecord({ id, record, accepted }));
+    this.waiting.set(id, { done, accepted });
+    if (this.local) this.local.publish([{ id, record, eventType: accepted.eventType }]);
+    else this.outbox.put(packRecord({ id, record, eventType: accepted.eventType }));
   }
 
   close(): Promise<void> {
@@ -85,22 +96,50 @@ export class ThreadedPublisher implements RecordPublisher {
 
   private answered(answers: PackedAnswers): void {
     readAnswers(answers, this.onAnswer);
+    const { taken, events } = this;
+    this.taken = [];
+    this.events = [];
+    let unrecorded: UnrecordedError | undefined;
+    if (events.length > 0) {
+      try {
+        this.recorder.record(events);
+      } catch (err) {
+        unrecorded = new UnrecordedError(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+      }
+    }
+    for (const { done, error, position } of taken) {
+      if (error) done(error);
+      else if (unrecorded) done(unrecorded);
+      else done(undefined, position);
+    }
   }
 
+  /** The answers of one message, and the events among them Kafka took. */
+  private taken: { done: PublishDone; error?: Error; position?: RecordPosition }[] = [];
+  private events: RecordedEvent[] = [];
+
   private readonly onAnswer = {
-    published: (id: number, position: RecordPosition): void => this.take(id)?.(undefined, position),
-    failed: (id: number, error: string, stage: 'kafka' | 'record'): void => this.take(id)?.(stage === 'record' ? new UnrecordedError(error) : new ProducerError(error)),
+    published: (id: number, position: RecordPosition, payloadSha256: string): void => {
+      const waiting = this.take(id);
+      if (!waiting) return;
+      this.events.push(recordedEvent(waiting.accepted, payloadSha256, position, Date.now()));
+      this.taken.push({ done: waiting.done, position });
+    },
+    failed: (id: number, error: string): void => {
+      const waiting = this.take(id);
+      if (waiting) this.taken.push({ done: waiting.done, error: new ProducerError(error) });
+    },
     stopped: (): void => this.onStopped?.(),
   };
 
-  private take(id: number): PublishDone | undefined {
-    const done = this.waiting.get(id);
+  private take(id: number): { done: PublishDone; accepted: AcceptedFacts } | undefined {
+    const waiting = this.waiting.get(id);
     this.waiting.delete(id);
-    return done;
+    return waiting;
   }
 
   private failAll(err: Error): void {
-    for (const done of this.waiting.values()) done(err);
+    for (const { done } of this.waiting.values()) done(err);
     this.waiting.clear();
     this.onStopped?.();
   }

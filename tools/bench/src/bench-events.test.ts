@@ -1,5 +1,5 @@
 import { loadIngestService, type ingestApi } from '@gongkai/contracts';
-import { BatchRequestBytes, publishRequest, sizedDocument } from './bench-events';
+import { BatchRequestBytes, eventId, publishRequest, sizedDocument } from './bench-events';
 
 describe('BatchRequestBytes', () => {
   const serialize = loadIngestService().gongkai.hub.v1.IngestService.service.PublishBatch.requestSerialize as (r: ingestApi.PublishBatchRequest) => Buffer;
@@ -20,6 +20,18 @@ describe('BatchRequestBytes', () => {
   });
 
   it('refuses a sequence number too long for the ids', () => {
-    expect(() => new BatchRequestBytes(doc, 'tb', 10).bytes(100_000_000)).toThrow(/more than 9 digits/);
+    expect(() => new BatchRequestBytes(doc, 'tb', 10).bytes(429_496_730)).toThrow(/not a 32-bit unsigned integer/);
+  });
+});
+
+describe('eventId', () => {
+  it('gives every sequence number its own id of one length, in no order', () => {
+    const ids = Array.from({ length: 100_000 }, (_, seq) => eventId('t', seq));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(ids.map((id) => id.length))).toEqual(new Set([ids[0]!.length]));
+    // Ascending ids would put each new one beside the last in any store keyed by them.
+    const ascending = ids.filter((id, i) => i > 0 && id > ids[i - 1]!).length;
+    expect(ascending / ids.length).toBeGreaterThan(0.4);
+    expect(ascending / ids.length).toBeLessThan(0.6);
   });
 });

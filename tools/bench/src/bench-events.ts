@@ -9,8 +9,25 @@ import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
 
 type Document = EventData<'document.published'>;
 
-/** Length of the ids this module makes, so every event of one size has the same size. */
-const ID_DIGITS = 9;
+/** Length of the ids' variable part, so every event of one size has the same size. */
+const ID_DIGITS = 8;
+
+/**
+ * The variable part of the ids of sequence number `seq`: eight hex digits of a bijective
+ * scramble of it (MurmurHash3's finaliser), so ids stay unique but arrive in no order, as the
+ * UUIDs of real upstream systems do. Ids in ascending order would flatter any store keyed by
+ * them: each new one lands beside the last.
+ */
+export function idDigits(seq: number): string {
+  if (!Number.isInteger(seq) || seq < 0 || seq > 0xffffffff) throw new RangeError(`bench ids: sequence ${seq} is not a 32-bit unsigned integer`);
+  let h = seq;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0).toString(16).padStart(ID_DIGITS, '0');
+}
 
 export interface SizedDocument {
   /** Encoded Avro value size in bytes (what Kafka stores). */
@@ -38,13 +55,13 @@ export function sizedDocument(targetBytes: number): SizedDocument {
   return { avroBytes: size(data), data, proto: eventDataToProto('document.published', data) };
 }
 
-/** `bench-<tag>-000000042`: unique per tag and sequence number, all of one length. */
+/** `bench-<tag>-3d5f09a2`: unique per tag and sequence number, all of one length, in no order. */
 export function eventId(tag: string, seq: number): string {
-  return `bench-${tag}-${String(seq).padStart(ID_DIGITS, '0')}`;
+  return `bench-${tag}-${idDigits(seq)}`;
 }
 
 export function publicationId(tag: string, seq: number): string {
-  return `bench-pub-${tag}-${String(seq).padStart(ID_DIGITS, '0')}`;
+  return `bench-pub-${tag}-${idDigits(seq)}`;
 }
 
 /** A PublishRequest for call `seq`: the sized document under a fresh event id and publication id. */
@@ -95,8 +112,7 @@ export class BatchRequestBytes {
   bytes(n: number): Buffer {
     const bytes = Buffer.from(this.template);
     for (let i = 0; i < this.size; i++) {
-      const digits = String(n * this.size + i).padStart(ID_DIGITS, '0');
-      if (digits.length !== ID_DIGITS) throw new RangeError(`BatchRequestBytes: sequence ${n * this.size + i} needs more than ${ID_DIGITS} digits`);
+      const digits = idDigits(n * this.size + i);
       bytes.write(digits, this.digitOffsets[2 * i]!, 'latin1');
       bytes.write(digits, this.digitOffsets[2 * i + 1]!, 'latin1');
     }
