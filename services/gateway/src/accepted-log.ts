@@ -435,7 +435,7 @@ export class AcceptedLog {
     if (existsSync(this.lockFile)) {
       const pid = Number(readFileSync(this.lockFile, 'utf8').trim());
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
-        throw new Error(`accepted-events log ${this.dir} is in use by process ${pid}; each gateway needs a GATEWAY_STATE_DIR of its own`);
+        throw new Error(`accepted-events log ${this.dir} is in use by process ${pid}; each gateway needs a GATEWAY_STATE_DIR of its own (if no gateway runs there, delete ${this.lockFile})`);
       }
     }
     writeFileSync(this.lockFile, `${process.pid}\n`);

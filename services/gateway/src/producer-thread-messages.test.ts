@@ -1,6 +1,6 @@
 import { encodeEvent } from '@gongkai/contracts';
 import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
-import { packAnswers, packRecord, readAnswers, unpackRecord, type RecordToPublish, type ToMain } from './producer-thread-messages';
+import { elideRepeats, packAnswers, packRecord, readAnswers, restoreRepeats, unpackRecord, type RecordToPublish, type ToMain } from './producer-thread-messages';
 
 /** What the producer thread receives: the packed record after a structured clone, unpacked. */
 function acrossThreads(item: RecordToPublish): RecordToPublish {
@@ -39,6 +39,35 @@ describe('packRecord / unpackRecord', () => {
     expect(back.record.headers).toEqual(headers);
     expect('traceparent' in back.record.headers).toBe(false);
     expect(back.eventType).toBe('request.status_changed');
+  });
+});
+
+describe('elideRepeats / restoreRepeats', () => {
+  it('sends what repeats from one record to the next once, and the other side gets every record whole', () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const items: RecordToPublish[] = [0, 1, 2].map((n) => {
+      const encoded = encodeEvent({
+        type: 'document.published',
+        source: '/gongkai/upstream/docs',
+        id: `evt-${n}`,
+        data: { ...sampleEvents()['document.published'], publicationId: `pub-${n}` },
+        ...(n < 2 ? { traceparent } : {}),
+      });
+      // The second record has one extra header, which shifts nothing the others have.
+      const headers = n === 1 ? { ...encoded.headers, 'x-upstream-batch': 'b-1' } : encoded.headers;
+      return { id: n, record: { topic: 'disclosure', key: encoded.key, value: encoded.value, headers }, eventType: 'document.published' };
+    });
+    const packed = items.map(packRecord);
+    const whole = structuredClone(packed);
+    elideRepeats(packed);
+    expect(packed[0]).toEqual(whole[0]);
+    expect(packed[1]!.filter((v) => v === null).length).toBeGreaterThanOrEqual(6); // topic, type, source, schema, fingerprint, trace …
+    expect(packed[1]).toContain('evt-1');
+    expect(packed[2]).toContain('pub-2');
+    const received = structuredClone(packed);
+    restoreRepeats(received);
+    expect(received).toEqual(whole);
+    expect(received.map(unpackRecord).map((r) => r.record.headers)).toEqual(items.map((i) => i.record.headers));
   });
 });
 

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger } from '@gongkai/runtime';
 import { RecordProducer } from './producer-core';
-import { packAnswers, unpackRecord, type ProducerThreadData, type ToProducer } from './producer-thread-messages';
+import { packAnswers, restoreRepeats, unpackRecord, type ProducerThreadData, type ToProducer } from './producer-thread-messages';
 
 const data = workerData as ProducerThreadData;
 const port = parentPort;
@@ -16,6 +16,9 @@ const logger = createLogger({ service: 'gateway', level: data.logLevel }).child(
 const producer = new RecordProducer(data, logger, (batch) => port.postMessage(packAnswers(batch)));
 
 port.on('message', (message: ToProducer) => {
-  if (message.kind === 'publish') producer.publish(message.records.map(unpackRecord));
+  if (message.kind === 'publish') {
+    restoreRepeats(message.records);
+    producer.publish(message.records.map(unpackRecord));
+  }
   else if (message.kind === 'stop') producer.stop();
 });

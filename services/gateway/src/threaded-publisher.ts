@@ -5,7 +5,7 @@ import type { OutgoingRecord, RecordPosition } from './batching-publisher';
 import { recordedEvent, type AcceptedFacts, type RecordedEvent } from './accepted-event';
 import { Outbox } from './outbox';
 import { RecordProducer } from './producer-core';
-import { packAnswers, packRecord, readAnswers, type PackedAnswers, type PackedRecord, type ProducerThreadData, type ToProducer } from './producer-thread-messages';
+import { elideRepeats, packAnswers, packRecord, readAnswers, type PackedAnswers, type PackedRecord, type ProducerThreadData, type ToProducer } from './producer-thread-messages';
 
 /** Hands records to Kafka, has those Kafka took recorded as accepted, and learns where they went. */
 export interface RecordPublisher {
@@ -52,7 +52,10 @@ export class ThreadedPublisher implements RecordPublisher {
   private readonly worker: Worker | undefined;
   private readonly local: RecordProducer | undefined;
   private readonly waiting = new Map<number, { done: PublishDone; accepted: AcceptedFacts }>();
-  private readonly outbox = new Outbox<PackedRecord>((records) => this.worker?.postMessage({ kind: 'publish', records } satisfies ToProducer));
+  private readonly outbox = new Outbox<PackedRecord>((records) => {
+    elideRepeats(records);
+    this.worker?.postMessage({ kind: 'publish', records } satisfies ToProducer);
+  });
   private nextId = 0;
   private stopped: Promise<void> | undefined;
   private onStopped: (() => void) | undefined;
