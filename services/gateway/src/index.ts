@@ -2,7 +2,7 @@ export { startGateway, type GatewayApp } from './gateway-app';
 export { loadGatewayConfig, gatewayVariables, type GatewayConfig } from './gateway-config';
 export { CallerRegistry, CallerRegistryError, hashToken, type Caller } from './caller-registry';
 export { IngestHandler, type PublishResult } from './ingest-handler';
-export { payloadHash } from './accepted-event';
+export { payloadHash, type RecordedEvent } from './accepted-event';
 export { AcceptedLog } from './accepted-log';
 export { BatchingPublisher } from './batching-publisher';
 export { toGrpcStatus, readStatusDetails } from './grpc-status';
