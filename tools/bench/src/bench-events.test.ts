@@ -1,5 +1,5 @@
 import { loadIngestService, type ingestApi } from '@gongkai/contracts';
-import { BatchRequestBytes, eventId, publishRequest, sizedDocument } from './bench-events';
+import { BatchRequestBytes, eventId, idDigits, publishRequest, seqOfIdDigits, sizedDocument } from './bench-events';
 
 describe('BatchRequestBytes', () => {
   const serialize = loadIngestService().gongkai.hub.v1.IngestService.service.PublishBatch.requestSerialize as (r: ingestApi.PublishBatchRequest) => Buffer;
@@ -33,5 +33,17 @@ describe('eventId', () => {
     const ascending = ids.filter((id, i) => i > 0 && id > ids[i - 1]!).length;
     expect(ascending / ids.length).toBeGreaterThan(0.4);
     expect(ascending / ids.length).toBeLessThan(0.6);
+  });
+});
+
+describe('seqOfIdDigits', () => {
+  it('gives back the sequence number of every id, and nothing for what no id ends in', () => {
+    const wrong = [];
+    for (const seq of [0, 1, 2, 99, 100, 65_535, 65_536, 1_000_000, 123_456_789, 0xffffffff]) if (seqOfIdDigits(idDigits(seq)) !== seq) wrong.push(seq);
+    for (let seq = 0; seq < 200_000; seq += 7) if (seqOfIdDigits(idDigits(seq)) !== seq) wrong.push(seq);
+    expect(wrong).toEqual([]);
+    expect(seqOfIdDigits('3D5F09A2')).toBeUndefined();
+    expect(seqOfIdDigits('000000042')).toBeUndefined();
+    expect(seqOfIdDigits('')).toBeUndefined();
   });
 });

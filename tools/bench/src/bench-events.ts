@@ -55,6 +55,19 @@ export function sizedDocument(targetBytes: number): SizedDocument {
   return { avroBytes: size(data), data, proto: eventDataToProto('document.published', data) };
 }
 
+/** The sequence number whose ids end in `digits` (what {@link idDigits} made), or undefined. */
+export function seqOfIdDigits(digits: string): number | undefined {
+  if (!/^[0-9a-f]{8}$/.test(digits)) return undefined;
+  // MurmurHash3's finaliser undone step by step: each xor-shift and each odd multiplier is invertible.
+  let h = Number.parseInt(digits, 16);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7ed1b41d); // the inverse of 0xc2b2ae35 modulo 2^32
+  h ^= (h >>> 13) ^ (h >>> 26);
+  h = Math.imul(h, 0xa5cb9243); // the inverse of 0x85ebca6b
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
 /** `bench-<tag>-3d5f09a2`: unique per tag and sequence number, all of one length, in no order. */
 export function eventId(tag: string, seq: number): string {
   return `bench-${tag}-${idDigits(seq)}`;

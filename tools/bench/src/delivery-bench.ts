@@ -29,7 +29,7 @@ import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
 import { KAFKA_VERSION, LocalKafka, freePort } from '@gongkai/local-kafka';
 import { loadRouting, planRoute } from '@gongkai/review';
 import { createKafka, createLogger, type KafkaClients } from '@gongkai/runtime';
-import { eventId, publicationId } from './bench-events';
+import { eventId, publicationId, seqOfIdDigits } from './bench-events';
 import { startNodeChild, stopAllChildren, type NodeChild } from './child-process';
 import { loadDeliveryBenchConfig, type DeliveryBenchConfig } from './delivery-bench-config';
 import { atMost, formatCount, formatMs, formatTable, percentile, summarize, type CellSummary } from './latency-summary';
@@ -164,8 +164,8 @@ class EventLedger {
   seqOf(id: string): number | undefined {
     const prefix = `bench-pub-${this.runTag}-`;
     if (!id.startsWith(prefix)) return undefined;
-    const seq = Number(id.slice(prefix.length));
-    return Number.isInteger(seq) && seq >= 0 && seq < this.storedAt.length ? seq : undefined;
+    const seq = seqOfIdDigits(id.slice(prefix.length));
+    return seq !== undefined && seq < this.storedAt.length ? seq : undefined;
   }
 
   /** Events of `[from, to)` on the site. */
