@@ -58,3 +58,17 @@ export class UnavailableError extends GatewayError {
     super(message, options);
   }
 }
+
+/**
+ * Kafka took the event, but the gateway could not record that it did (its accepted-events log
+ * failed to write). The answer is lost, not the event: a retry with the same id sends a second
+ * copy, which review and the channels skip by its (source, id).
+ */
+export class NotRecordedError extends GatewayError {
+  override readonly name = 'NotRecordedError';
+  readonly code = 'INTERNAL';
+  readonly retriable = true;
+  constructor(options?: { cause?: unknown }) {
+    super('Kafka has the event, but the gateway could not record that it did; retry with the same event id (the copy it sends is skipped downstream)', options);
+  }
+}

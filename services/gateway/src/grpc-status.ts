@@ -12,6 +12,7 @@ const CODES: Record<string, status> = {
   ALREADY_EXISTS: status.ALREADY_EXISTS,
   NOT_FOUND: status.NOT_FOUND,
   UNAVAILABLE: status.UNAVAILABLE,
+  INTERNAL: status.INTERNAL,
 };
 
 /**

@@ -1,16 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { status } from '@grpc/grpc-js';
 import { TOPICS, eventDataToProto } from '@gongkai/contracts';
 import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
 import { createLogger } from '@gongkai/runtime';
 import type { OutgoingRecord } from './batching-publisher';
 import { CallerRegistry, hashToken } from './caller-registry';
-import { InvalidEventError, UnavailableError } from './errors';
+import { InvalidEventError, NotRecordedError, UnavailableError } from './errors';
+import { toGrpcStatus } from './grpc-status';
 import { payloadHash, recordedEvent, type AcceptedFacts } from './accepted-event';
 import { AcceptedLog } from './accepted-log';
 import { IngestHandler, type PublishRequestLike } from './ingest-handler';
-import type { PublishDone, RecordPublisher } from './threaded-publisher';
+import { UnrecordedError, type PublishDone, type RecordPublisher } from './threaded-publisher';
 
 /** Holds each record until the test lets Kafka answer; then records it, as ThreadedPublisher does. */
 class HeldPublisher implements RecordPublisher {
@@ -19,6 +21,11 @@ class HeldPublisher implements RecordPublisher {
 
   publish(record: OutgoingRecord, accepted: AcceptedFacts, done: PublishDone): void {
     this.held.push({ record, accepted, done });
+  }
+
+  /** Kafka takes every held record, but recording them fails (as ThreadedPublisher reports it). */
+  answerUnrecorded(): void {
+    for (const { done } of this.held.splice(0)) done(new UnrecordedError('Error: ENOSPC: no space left on device, write'));
   }
 
   /** Kafka takes every held record, at offsets from 0. */
@@ -102,6 +109,22 @@ describe('IngestHandler.publishBatch', () => {
     const results = await handler.publishBatch(caller, [item(6), { eventId: 'batch-7', event: 'nothing' }], Date.now() + 200);
     expect((results[0] as { error: Error }).error).toBeInstanceOf(UnavailableError);
     expect((results[1] as { error: Error }).error).toBeInstanceOf(InvalidEventError);
+  });
+
+  it('tells the caller when Kafka took an event the gateway could not record, and to retry with the same id', async () => {
+    const answered = handler.publishBatch(caller, [item(10)], Date.now() + 5000);
+    publisher.answerUnrecorded();
+    const [result] = await answered;
+    const error = (result as { error: Error }).error;
+    expect(error).toBeInstanceOf(NotRecordedError);
+    const mapped = toGrpcStatus(error);
+    expect(mapped.code).toBe(status.INTERNAL);
+    expect(mapped.details).toBe('Kafka has the event, but the gateway could not record that it did; retry with the same event id (the copy it sends is skipped downstream)');
+    // Nothing was recorded: the retry is sent again rather than answered as a duplicate.
+    const retry = handler.publishBatch(caller, [item(10)], Date.now() + 5000);
+    expect(publisher.held).toHaveLength(1);
+    publisher.answerAll();
+    expect(await retry).toEqual([{ ok: { eventId: 'batch-10', topic: TOPICS.disclosure, partition: 0, offset: '0', duplicate: false } }]);
   });
 
   it('answers at once when no item was sent', async () => {

@@ -20,7 +20,7 @@ import {
 import type { Logger } from '@gongkai/runtime';
 import { UnrecordedError, type RecordPublisher } from './threaded-publisher';
 import type { Caller, CallerRegistry } from './caller-registry';
-import { ConflictingEventError, GatewayError, InvalidEventError, NotFoundError, UnavailableError } from './errors';
+import { ConflictingEventError, GatewayError, InvalidEventError, NotFoundError, NotRecordedError, UnavailableError } from './errors';
 import { payloadHash, type AcceptedEvent, type AcceptedFacts } from './accepted-event';
 import type { AcceptedLog } from './accepted-log';
 
@@ -262,7 +262,7 @@ export class IngestHandler {
         this.deps.onKafkaOutcome?.(true);
         result = { eventId, ...position, duplicate: false };
       } else if (err instanceof UnrecordedError) {
-        error = err; // Kafka is fine; the gateway's own file is not
+        error = new NotRecordedError({ cause: err }); // Kafka is fine; the gateway's own log is not
       } else {
         this.deps.onKafkaOutcome?.(false);
         error = new UnavailableError('Kafka did not take the event; nothing was accepted — retry with the same event id', RETRY_AFTER_MS, { cause: err });

@@ -57,6 +57,7 @@ export class ThreadedPublisher implements RecordPublisher {
     this.worker?.postMessage({ kind: 'publish', records } satisfies ToProducer);
   });
   private nextId = 0;
+  private readonly logger: Logger;
   private stopped: Promise<void> | undefined;
   private onStopped: (() => void) | undefined;
 
@@ -65,6 +66,7 @@ export class ThreadedPublisher implements RecordPublisher {
     private readonly recorder: AcceptedRecorder,
     options: { onThread: boolean; logger: Logger },
   ) {
+    this.logger = options.logger;
     if (options.onThread) {
       this.worker = new Worker(join(__dirname, 'producer-thread.js'), { workerData: data });
       this.worker.on('message', (answers: PackedAnswers) => this.answered(answers));
@@ -107,6 +109,7 @@ export class ThreadedPublisher implements RecordPublisher {
       try {
         this.recorder.record(events);
       } catch (err) {
+        this.logger.error({ err, events: events.length }, 'Kafka took events that could not be recorded as accepted');
         unrecorded = new UnrecordedError(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
       }
     }
