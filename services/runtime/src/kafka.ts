@@ -1,4 +1,4 @@
-import { Kafka, Partitioners, logLevel, type Consumer, type ConsumerConfig, type Producer, type ProducerConfig, type LogEntry } from 'kafkajs';
+import { ConfigResourceTypes, ConfigSource, Kafka, Partitioners, logLevel, type Admin, type Consumer, type ConsumerConfig, type Producer, type ProducerConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from 'pino';
 import { CRC32C_IMPLEMENTATION, useFastCrc32c } from './kafkajs-crc32c';
 import { kafkajsLevel } from './kafkajs-log';
@@ -61,7 +61,8 @@ export function createKafka(settings: KafkaSettings): KafkaClients {
 }
 
 /**
- * Create topics that do not exist yet (an existing topic is left as it is), and wait until
+ * Create topics that do not exist yet, raise an existing topic's config to what is asked for
+ * (see raiseConfigs; its partitions are left as they are), and wait until
  * every partition has a leader. kafkajs' own `waitForLeaders` gives up when a broker that has
  * not yet heard of the new topic answers its metadata request (UNKNOWN_TOPIC_OR_PARTITION),
  * which happens on a multi-node cluster; this waits through that.
@@ -76,6 +77,7 @@ export async function ensureTopics(
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t.topic));
+    await raiseConfigs(admin, topics.filter((t) => existing.has(t.topic) && (t.configEntries?.length ?? 0) > 0));
     if (missing.length > 0) {
       try {
         await admin.createTopics({ waitForLeaders: false, topics: missing.map((t) => ({ numPartitions: 3, replicationFactor: -1, ...t })) });
@@ -97,5 +99,40 @@ export async function ensureTopics(
     }
   } finally {
     await admin.disconnect();
+  }
+}
+
+type TopicConfig = { readonly name: string; readonly value: string };
+
+/**
+ * Brings topics that already exist up to the config the hub asks for. A topic made before (by
+ * an earlier version, or by hand) may have Kafka's default 1 MiB `max.message.bytes`, and then
+ * every larger event it is sent fails, and fails the others in the same produce request. A
+ * numeric entry is a limit: raised when smaller, left alone when larger. Any other entry is set.
+ * AlterConfigs replaces a topic's whole set of overrides, so the topic's other overrides are
+ * sent again with the change.
+ */
+async function raiseConfigs(admin: Admin, topics: readonly { topic: string; configEntries?: readonly TopicConfig[] }[]): Promise<void> {
+  if (topics.length === 0) return;
+  const described = await admin.describeConfigs({ includeSynonyms: false, resources: topics.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.topic })) });
+  for (const { topic, configEntries = [] } of topics) {
+    const entries = described.resources.find((r) => r.resourceName === topic)?.configEntries ?? [];
+    const current = new Map(entries.map((e) => [e.configName, e.configValue]));
+    const changes = configEntries.filter(({ name, value }) => {
+      const now = current.get(name);
+      if (now === undefined || now === null) return true;
+      const [had, wanted] = [Number(now), Number(value)];
+      return Number.isFinite(had) && Number.isFinite(wanted) && now !== '' ? had < wanted : now !== value;
+    });
+    if (changes.length === 0) continue;
+    const overrides = entries.filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG && !changes.some((c) => c.name === e.configName));
+    const secret = overrides.find((e) => e.isSensitive);
+    if (secret) {
+      throw new Error(`topic ${topic} needs ${changes.map((c) => `${c.name}=${c.value}`).join(', ')}; it has a sensitive override (${secret.configName}) that changing its config would clear, so set it by hand`);
+    }
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [...overrides.map((e) => ({ name: e.configName, value: e.configValue })), ...changes] }],
+    });
   }
 }
