@@ -138,6 +138,27 @@ describe('AcceptedLog', () => {
     }
   });
 
+  it('moves a publication\'s state forward once, not again at every prune', () => {
+    log.record([accepted('a')]);
+    clock = 11 * DAY;
+    log.record([accepted('b', { acceptedAt: 11 * DAY })]);
+    clock = 45 * DAY;
+    expect(log.prune()).toBe(2);
+    const [landed] = segments();
+    expect(segments()).toHaveLength(1); // both states now in a segment of today
+    clock = 45.5 * DAY;
+    log.record([accepted('c', { acceptedAt: 45.5 * DAY })]);
+    clock = 46 * DAY;
+    log.record([accepted('d', { acceptedAt: 46 * DAY })]);
+    expect(log.prune()).toBe(0);
+    expect(segments()[0]).toBe(landed);
+    reopen();
+    expect(log.prune()).toBe(0);
+    expect(segments()[0]).toBe(landed);
+    expect(log.publication('pub-a')).toMatchObject({ lastEventId: 'a', firstAcceptedAt: 10 * DAY });
+    expect(log.find('docs-system', 'c')).toBeDefined();
+  });
+
   it('starts a new segment when one is full', () => {
     log.close();
     log = open({ maxSegmentBytes: 2_000 });

@@ -8,7 +8,7 @@ import { LocationIndex } from './location-index';
  * A line of the log, as a JSON array: caller, event id, payload digest, event type, subject,
  * topic, partition, offset, accepted at, and the subject's state after this event. A line that
  * only carries a subject's state (moved out of a segment being dropped, or imported) has no
- * caller, id, digest or position.
+ * caller, id, digest or position, and the time it was written in place of accepted at.
  */
 type Line = [
   caller: string | null,
@@ -165,8 +165,10 @@ export class AcceptedLog {
             forgotten++;
           }
         }
+        // Stamped with the time it is moved, so that the segment it lands in is not dropped
+        // (and the state moved again) at the next prune: the state keeps its own times.
         if (this.index.find(subjectKey(line[3] === 'request.status_changed', line[4]), here) >= 0) {
-          carried.push([null, null, null, line[3], line[4], null, null, null, line[8], line[9]]);
+          carried.push([null, null, null, line[3], line[4], null, null, null, now, line[9]]);
         }
       });
       this.batch(() => {
@@ -196,6 +198,8 @@ export class AcceptedLog {
     if (!existsSync(file)) return { events: 0, subjects: 0 };
     const db = new Database(file, { readonly: true, fileMustExist: true });
     const lines: Line[] = [];
+    // A subject's line is stamped with the import's time, so it is not dropped with the old ids.
+    const importedAt = this.now();
     try {
       type Row = Record<string, unknown>;
       for (const r of db.prepare('SELECT * FROM accepted_events ORDER BY accepted_at').iterate() as Iterable<Row>) {
@@ -215,10 +219,10 @@ export class AcceptedLog {
           (r.issuing_body as string | null) ?? null,
           (r.title as string | null) ?? null,
         ];
-        lines.push([null, null, null, r.last_event_type as string, r.publication_id as string, null, null, null, r.updated_at as number, state]);
+        lines.push([null, null, null, r.last_event_type as string, r.publication_id as string, null, null, null, importedAt, state]);
       }
       for (const r of db.prepare('SELECT * FROM request_steps').iterate() as Iterable<Row>) {
-        lines.push([null, null, null, 'request.status_changed', r.request_id as string, null, null, null, r.updated_at as number, [r.step as string, r.updated_at as number]]);
+        lines.push([null, null, null, 'request.status_changed', r.request_id as string, null, null, null, importedAt, [r.step as string, r.updated_at as number]]);
       }
       this.batch(() => {
         for (const [i, line] of lines.entries()) this.stage(line, i < events ? null : this.subjectSlot(line[3] === 'request.status_changed', line[4]));
