@@ -159,6 +159,23 @@ describe('AcceptedLog', () => {
     expect(log.find('docs-system', 'c')).toBeDefined();
   });
 
+  it('keeps revisions right while its index grows in the middle of a batch', () => {
+    // A revision's id may be the entry that makes the index grow, between finding its
+    // publication's entry and pointing that entry at the new line. Several sizes, so that
+    // growth falls on such an id with the publication's entry moved by it.
+    for (const publications of [100, 150, 200, 300, 400]) {
+      log.close();
+      rmSync(join(dir, 'accepted'), { recursive: true, force: true });
+      log = new AcceptedLog(join(dir, 'accepted'), 30 * DAY, { now: () => clock, indexSlots: 16 });
+      log.record(Array.from({ length: publications }, (_, i) => accepted(`v1-${i}`, { subject: `pub-${i}` })));
+      log.record(Array.from({ length: publications }, (_, i) => accepted(`v2-${i}`, { subject: `pub-${i}`, revision: 2 })));
+      const stale = Array.from({ length: publications }, (_, i) => i).filter((i) => log.publication(`pub-${i}`)?.lastEventId !== `v2-${i}`);
+      expect([publications, stale]).toEqual([publications, []]);
+      const lost = Array.from({ length: publications }, (_, i) => i).filter((i) => !log.find('docs-system', `v1-${i}`) || !log.find('docs-system', `v2-${i}`));
+      expect([publications, lost]).toEqual([publications, []]);
+    }
+  });
+
   it('starts a new segment when one is full', () => {
     log.close();
     log = open({ maxSegmentBytes: 2_000 });

@@ -41,6 +41,8 @@ export interface AcceptedLogOptions {
   /** A segment is closed for writing past this size (and at the turn of each UTC day). */
   readonly maxSegmentBytes?: number;
   readonly now?: () => number;
+  /** The index's first size, in entries (it grows as needed). */
+  readonly indexSlots?: number;
 }
 
 const SEGMENT_FILE = /^(\d{8})\.log$/;
@@ -64,7 +66,7 @@ const openHere = new Set<string>();
 export class AcceptedLog {
   private readonly segments = new Map<number, Segment>();
   private current!: Segment;
-  private readonly index = new LocationIndex();
+  private readonly index: LocationIndex;
   private readonly maxSegmentBytes: number;
   private readonly now: () => number;
   private readonly lockFile: string;
@@ -80,6 +82,7 @@ export class AcceptedLog {
     options: AcceptedLogOptions = {},
   ) {
     this.maxSegmentBytes = options.maxSegmentBytes ?? 256 * 1024 * 1024;
+    this.index = new LocationIndex(options.indexSlots);
     this.now = options.now ?? Date.now;
     mkdirSync(dir, { recursive: true });
     this.lockFile = join(dir, 'LOCK');
@@ -133,7 +136,7 @@ export class AcceptedLog {
    */
   record(events: readonly RecordedEvent[]): void {
     if (events.length === 0) return;
-    this.batch(() => {
+    this.batch(events.length, () => {
       for (const e of events) {
         if (this.idLine(e.caller, e.eventId)) continue; // a replay: the first answer stands
         const request = e.eventType === 'request.status_changed';
@@ -171,7 +174,7 @@ export class AcceptedLog {
           carried.push([null, null, null, line[3], line[4], null, null, null, now, line[9]]);
         }
       });
-      this.batch(() => {
+      this.batch(carried.length, () => {
         for (const line of carried) this.stage(line, this.subjectSlot(line[3] === 'request.status_changed', line[4]));
       });
       closeSync(segment.fd);
@@ -224,7 +227,7 @@ export class AcceptedLog {
       for (const r of db.prepare('SELECT * FROM request_steps').iterate() as Iterable<Row>) {
         lines.push([null, null, null, 'request.status_changed', r.request_id as string, null, null, null, importedAt, [r.step as string, r.updated_at as number]]);
       }
-      this.batch(() => {
+      this.batch(lines.length, () => {
         for (const [i, line] of lines.entries()) this.stage(line, i < events ? null : this.subjectSlot(line[3] === 'request.status_changed', line[4]));
       });
       db.close();
@@ -238,12 +241,15 @@ export class AcceptedLog {
   // ── writing ────────────────────────────────────────────────────────────────
 
   /**
-   * Stages lines (`build` calls {@link stage}) and writes them in one go: all or nothing. On any
-   * failure the index entries staged are taken back and a partial write is cut off.
+   * Stages lines (`build` calls {@link stage}, at most `lines` times) and writes them in one go:
+   * all or nothing. On any failure the index entries staged are taken back and a partial write
+   * is cut off. The index makes room for the batch first, so no slot it hands out moves before
+   * the batch ends (a subject's slot found before its line is staged, and those kept to undo).
    */
-  private batch(build: () => void): void {
+  private batch(lines: number, build: () => void): void {
     this.open();
     this.rotateIfDue();
+    this.index.reserve(2 * lines);
     const segment = this.current;
     this.pending = new Map();
     this.pendingSegment = segment.n;

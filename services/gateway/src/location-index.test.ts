@@ -47,4 +47,15 @@ describe('LocationIndex', () => {
     expect(index.find('p\u0001pub-1', at(3, 40))).toBe(-1);
     expect(index.find('p\u0001pub-1', at(4, 0))).toBe(slot);
   });
+
+  it('makes room ahead: slots found after reserving stay valid through the inserts reserved', () => {
+    const index = new LocationIndex(16);
+    for (let i = 0; i < 7; i++) index.insert(`key-${i}`, 1, i);
+    index.reserve(100);
+    const slots = Array.from({ length: 7 }, (_, i) => index.find(`key-${i}`, any));
+    for (let i = 7; i < 107; i++) index.insert(`key-${i}`, 1, i);
+    for (const [i, slot] of slots.entries()) index.repoint(slot, 2, i);
+    for (let i = 0; i < 7; i++) expect(index.find(`key-${i}`, at(2, i))).toBe(slots[i]);
+    for (let i = 7; i < 107; i++) expect(index.offsetAt(index.find(`key-${i}`, any))).toBe(i);
+  });
 });

@@ -41,6 +41,18 @@ export class LocationIndex {
     }
   }
 
+  /**
+   * Makes room for `count` more entries now (which may renumber every slot), so that the next
+   * `count` inserts move no entry: a slot found after this stays valid through them.
+   */
+  reserve(count: number): void {
+    const size = this.mask + 1;
+    if ((this.used + count) * 2 <= size) return;
+    let grown = size;
+    while ((this.live + count) * 4 > grown) grown *= 2;
+    this.rebuild(grown);
+  }
+
   /** Adds an entry (the caller has found none for the key); returns its slot. */
   insert(key: string, segment: number, offset: number): number {
     if (segment === EMPTY || segment === REMOVED) throw new RangeError(`LocationIndex: segment ${segment} is reserved`);
