@@ -471,12 +471,31 @@ const batchFields = new Fields([undefined, LIST]);
  * undefined when it must be decoded the usual way (another event, anything unusual).
  */
 export function transcodePublishRequest(b: Buffer, start: number, end: number): TranscodedPublishRequest | undefined {
+  const at = documentRequestAt(b, start, end);
+  const transcoded = at && transcodeDocument(b, at.documentStart, at.documentEnd);
+  return transcoded && { eventId: at.eventId, event: 'document', transcoded };
+}
+
+/** Where a PublishRequest's document lies, and its event id: what the gateway reads before handing the document on. */
+export interface DocumentRequestAt {
+  readonly eventId: string;
+  /** The DocumentPublished message: bytes [documentStart, documentEnd). */
+  readonly documentStart: number;
+  readonly documentEnd: number;
+}
+
+/**
+ * The event id and the document's place when the PublishRequest in bytes [start, end) carries
+ * a document and nothing unusual at its top level; undefined otherwise (decode it the usual
+ * way). The document itself is not looked at: {@link transcodeDocument} does that, on the
+ * gateway's producer thread.
+ */
+export function documentRequestAt(b: Buffer, start: number, end: number): DocumentRequestAt | undefined {
   const r = requestFields;
   if (!r.scan(b, start, end) || !r.has(10) || r.has(11) || r.has(12) || r.has(13)) return undefined;
   // As protobufjs reads it (it too calls utf8Slice); an unset id is the empty string.
   const eventId = r.has(1) ? utf8Slice.call(b, r.start[1]!, r.end[1]!) : '';
-  const transcoded = transcodeDocument(b, r.start[10]!, r.end[10]!);
-  return transcoded && { eventId, event: 'document', transcoded };
+  return { eventId, documentStart: r.start[10]!, documentEnd: r.end[10]! };
 }
 
 /**

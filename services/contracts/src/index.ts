@@ -8,10 +8,12 @@ export * from './errors';
 export { withFastUtf8 } from './fast-utf8';
 export {
   TRANSCODER_SCHEMA_FINGERPRINT,
+  documentRequestAt,
   documentTranscoderReady,
   publishBatchItems,
   transcodeDocument,
   transcodePublishRequest,
+  type DocumentRequestAt,
   type TranscodedDocument,
   type TranscodedPublishRequest,
 } from './document-transcoder';

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /** Where Kafka put an accepted event: the answer a retried call gets again. */
 export interface AcceptedEvent {
@@ -47,8 +47,22 @@ export type AcceptedFacts = Omit<RecordedEvent, 'topic' | 'partition' | 'offset'
  * id: SHA-256 over the type and the event's Avro bytes (the same data always encodes alike).
  */
 export function payloadHash(type: string, avroValue: Uint8Array): string {
-  return createHash('sha256').update(type).update('\u0000').update(avroValue).digest('hex');
+  // One call over type, NUL and value laid side by side: a Hash object and its three updates
+  // cost 1–1.5 µs more for a 2 KB event (the producer thread digests every event).
+  let prefix = hashPrefixes.get(type);
+  if (!prefix) {
+    prefix = Buffer.from(`${type}\u0000`, 'utf8');
+    hashPrefixes.set(type, prefix);
+  }
+  const length = prefix.length + avroValue.length;
+  if (length > hashScratch.length) return createHash('sha256').update(prefix).update(avroValue).digest('hex');
+  hashScratch.set(prefix, 0);
+  hashScratch.set(avroValue, prefix.length);
+  return hash('sha256', hashScratch.subarray(0, length), 'hex');
 }
+
+const hashPrefixes = new Map<string, Buffer>();
+const hashScratch = Buffer.allocUnsafeSlow(64 * 1024);
 
 /** The accepted facts with the record's digest, Kafka's position and the time, as one object of a fixed shape. */
 export function recordedEvent(facts: AcceptedFacts, payloadSha256: string, position: { topic: string; partition: number; offset: string }, acceptedAt: number): RecordedEvent {
@@ -66,5 +80,22 @@ export function recordedEvent(facts: AcceptedFacts, payloadSha256: string, posit
     issuingBody: facts.issuingBody,
     title: facts.title,
     requestStep: facts.requestStep,
+  };
+}
+
+/**
+ * What is recorded of a document the producer thread made into a record (decision 011): the
+ * facts the gRPC thread's acceptedFacts gives any other event, in the same shape.
+ */
+export function documentFacts(caller: string, eventId: string, document: { publicationId: string; revision: number; title: string; creditCode: string }): AcceptedFacts {
+  return {
+    caller,
+    eventId,
+    eventType: 'document.published',
+    subject: document.publicationId,
+    revision: document.revision,
+    title: document.title || undefined,
+    issuingBody: document.creditCode || undefined,
+    requestStep: undefined,
   };
 }

@@ -4,10 +4,11 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace, type TextMa
 import { HealthImplementation } from 'grpc-health-check';
 import {
   loadIngestPackageDefinition,
+  documentRequestAt,
+  documentTranscoderReady,
   loadIngestServiceForMapping,
   publishBatchItems,
   toFieldViolations,
-  transcodePublishRequest,
   withFastUtf8,
   type Violation,
 } from '@gongkai/contracts';
@@ -16,7 +17,7 @@ import { encodePublishBatchResponse, type BatchResultObject } from './batch-resp
 import type { CallerRegistry, Caller } from './caller-registry';
 import { GatewayError, InvalidEventError } from './errors';
 import { toGrpcStatus } from './grpc-status';
-import type { IngestHandler, PublishRequestLike, PublishResult, RetractRequestLike } from './ingest-handler';
+import { UndecodedDocumentRequest, type DecodedPublishRequest, type IngestHandler, type PublishRequestLike, type PublishResult, type RetractRequestLike } from './ingest-handler';
 import { lastHeardOf, publicationState, type PublicationStatusStore } from './publication-status';
 
 export const INGEST_SERVICE_NAME = 'gongkai.hub.v1.IngestService';
@@ -145,29 +146,38 @@ export function createGrpcServer(options: GrpcServerOptions): { server: Server; 
  * each request decoded through {@link withFastUtf8} (a document's body is most of its bytes),
  * and PublishBatch's answer written by {@link encodePublishBatchResponse}.
  *
- * Publish and PublishBatch read documents through the transcoder (contracts'
- * document-transcoder.ts, decision 008): an item it accepts arrives checked and already in
- * Avro; any other item, and any request it cannot follow, is decoded as before.
+ * Publish and PublishBatch read a request carrying a document only as far as its event id
+ * (UndecodedDocumentRequest, decision 011): the document goes on as protobuf to the producer
+ * thread, which checks it and writes it in Avro (contracts' document transcoder, decision 008).
+ * Any other request, and any the reading cannot follow, is decoded as before.
  */
 export function ingestServiceForGateway(): ServiceDefinition {
   const service = loadIngestServiceForMapping();
-  const decodeItem = service.Publish!.requestDeserialize as (bytes: Buffer) => unknown;
+  const decodeItem = service.Publish!.requestDeserialize as (bytes: Buffer) => DecodedPublishRequest;
+  /** The requests in bytes [from, to) of `view` (as start, end pairs), each a document left undecoded or decoded now. */
+  const requests = (view: Buffer, ranges: readonly number[], from: number, to: number): PublishRequestLike[] => {
+    // The documents cross to the producer thread in one copy: of these bytes alone, not of
+    // the (larger, shared) buffer gRPC read them into.
+    const own = withFastUtf8(Uint8Array.prototype.slice.call(view, from, to));
+    const items: PublishRequestLike[] = [];
+    for (let i = 0; i < ranges.length; i += 2) {
+      const start = ranges[i]! - from;
+      const end = ranges[i + 1]! - from;
+      const at = documentRequestAt(own, start, end);
+      items.push(at ? new UndecodedDocumentRequest(at.eventId, own, start, end, at.documentStart, at.documentEnd, decodeItem) : decodeItem(own.subarray(start, end)));
+    }
+    return items;
+  };
   const decoders: Record<string, (decode: (bytes: Buffer) => unknown) => (bytes: Buffer) => unknown> = {
     Publish: (decode) => (bytes) => {
       const view = withFastUtf8(bytes);
-      return transcodePublishRequest(view, 0, view.length) ?? decode(view);
+      return documentTranscoderReady() ? requests(view, [0, view.length], 0, view.length)[0] : decode(view);
     },
     PublishBatch: (decode) => (bytes) => {
       const view = withFastUtf8(bytes);
-      const ranges = publishBatchItems(view);
+      const ranges = documentTranscoderReady() ? publishBatchItems(view) : undefined;
       if (!ranges) return decode(view);
-      const items: unknown[] = [];
-      for (let i = 0; i < ranges.length; i += 2) {
-        const start = ranges[i]!;
-        const end = ranges[i + 1]!;
-        items.push(transcodePublishRequest(view, start, end) ?? decodeItem(view.subarray(start, end)));
-      }
-      return { items };
+      return { items: ranges.length === 0 ? [] : requests(view, ranges, ranges[0]!, ranges[ranges.length - 1]!) };
     },
   };
   return Object.fromEntries(

@@ -4,6 +4,7 @@ import {
   avroBytes,
   PUBLISH_ONEOF_TYPES,
   TOPICS,
+  transcodePublishRequest,
   encodeEvent,
   eventDataFromProto,
   getDefaultRegistry,
@@ -18,10 +19,11 @@ import {
   type Violation,
 } from '@gongkai/contracts';
 import type { Logger } from '@gongkai/runtime';
-import { UnrecordedError, type RecordPublisher } from './threaded-publisher';
+import { DocumentNotTaken, UnrecordedError, type RecordPublisher } from './threaded-publisher';
 import type { Caller, CallerRegistry } from './caller-registry';
 import { ConflictingEventError, GatewayError, InvalidEventError, NotFoundError, NotRecordedError, UnavailableError } from './errors';
 import { payloadHash, type AcceptedEvent, type AcceptedFacts } from './accepted-event';
+import type { RecordPosition } from './batching-publisher';
 import type { AcceptedLog } from './accepted-log';
 
 /** The answer to an accepted event, as PublishResponse carries it. */
@@ -72,7 +74,35 @@ export type BatchItemResult = { ok: PublishResult } | { error: GatewayError | Er
  * in `event`), or with its document already checked and in Avro (`transcoded`, from contracts'
  * document transcoder).
  */
-export type PublishRequestLike = { eventId?: string; event?: string; transcoded?: TranscodedDocument } & Partial<Record<PublishOneofField, unknown>>;
+export type PublishRequestLike = DecodedPublishRequest | UndecodedDocumentRequest;
+export type DecodedPublishRequest = { eventId?: string; event?: string; transcoded?: TranscodedDocument } & Partial<Record<PublishOneofField, unknown>>;
+
+/**
+ * A PublishRequest carrying a document, read only as far as its event id (decision 011). Its
+ * document goes on as protobuf bytes to where the producer runs, which checks it and writes it
+ * in Avro; `decoded()` is the request as proto-loader reads it, for the rare calls this thread
+ * must look into (a retry of an accepted id, a document the transcoder stood aside for).
+ */
+export class UndecodedDocumentRequest {
+  readonly event = 'document';
+
+  constructor(
+    readonly eventId: string,
+    /** A buffer of their own (they are copied to the producer thread whole): the request is [itemStart, itemEnd) of it. */
+    readonly bytes: Buffer,
+    readonly itemStart: number,
+    readonly itemEnd: number,
+    /** The DocumentPublished message inside it. */
+    readonly documentStart: number,
+    readonly documentEnd: number,
+    private readonly decode: (request: Buffer) => DecodedPublishRequest,
+  ) {}
+
+  /** Through the transcoder when it accepts the document (then checked and in Avro), else as proto-loader reads it. */
+  decoded(): DecodedPublishRequest {
+    return transcodePublishRequest(this.bytes, this.itemStart, this.itemEnd) ?? this.decode(this.bytes.subarray(this.itemStart, this.itemEnd));
+  }
+}
 export type RetractRequestLike = { eventId?: string; retraction?: unknown };
 
 const EVENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -84,7 +114,7 @@ const RETRY_AFTER_MS = 1000;
  */
 export class IngestHandler {
   /** Calls under way per caller and event id, so a concurrent retry waits for the first. */
-  private readonly inFlight = new Map<string, { type: EventType; value: Buffer; waiters: Answer[] }>();
+  private readonly inFlight = new Map<string, InFlight>();
   private readonly now: () => number;
 
   constructor(private readonly deps: IngestHandlerDeps) {
@@ -151,6 +181,10 @@ export class IngestHandler {
 
   /** One event of Publish or PublishBatch, without the deadline. */
   private send(caller: Caller, request: PublishRequestLike, traceparent: string | undefined, done: Answer): void {
+    if (request instanceof UndecodedDocumentRequest) {
+      this.sendUndecoded(caller, request, traceparent, done);
+      return;
+    }
     const field = request.event as PublishOneofField | undefined;
     const type = field ? PUBLISH_ONEOF_TYPES[field] : undefined;
     if (!field || !type) {
@@ -181,7 +215,8 @@ export class IngestHandler {
     const key = this.admit(caller, eventId, type);
     // A retry is recognised before validation: the request's state (its last step, say) has
     // moved on since the first call, and the retry must still get the first answer.
-    if (this.answeredBefore(caller, eventId!, key, type, () => payloadBytesOrNone(type, data), done)) return;
+    const again = (): void => this.accept(caller, eventId, type, data, traceparent, done);
+    if (this.answeredBefore(caller, eventId!, key, type, () => payloadBytesOrNone(type, data), done, again)) return;
 
     const previousRequestStep = type === 'request.status_changed' ? (store.lastRequestStep(subjectOf(type, data)) as RequestStep | null) : undefined;
     const violations = validateEvent({ type, data }, previousRequestStep === undefined ? {} : { previousRequestStep });
@@ -209,7 +244,8 @@ export class IngestHandler {
   private acceptTranscoded(caller: Caller, eventId: string | undefined, document: TranscodedDocument, traceparent: string | undefined, done: Answer): void {
     const type = 'document.published';
     const key = this.admit(caller, eventId, type);
-    if (this.answeredBefore(caller, eventId!, key, type, () => document.value, done)) return;
+    const again = (): void => this.acceptTranscoded(caller, eventId, document, traceparent, done);
+    if (this.answeredBefore(caller, eventId!, key, type, () => document.value, done, again)) return;
     this.deps.callers.authorize(caller, type, document.creditCode);
     const encoded = wrapEncodedEvent(
       { type, source: `/gongkai/upstream/${caller.id}`, id: eventId, subject: document.publicationId, time: new Date(this.now()), ...(traceparent ? { traceparent } : {}) },
@@ -230,14 +266,60 @@ export class IngestHandler {
   }
 
   /**
-   * Whether the id is a retry: of a call still under way (it waits for the same answer) or of
+   * {@link accept} for a document not yet decoded: handed on as it is, unless this thread must
+   * look into it. A retry is compared with what was accepted the usual way; a document the
+   * transcoder stood aside for is decoded here, and the general road names what is wrong.
+   */
+  private sendUndecoded(caller: Caller, request: UndecodedDocumentRequest, traceparent: string | undefined, done: Answer): void {
+    const { publisher } = this.deps;
+    const eventId = request.eventId;
+    const type = 'document.published';
+    const key = this.admit(caller, eventId, type);
+    if (!publisher.publishDocument || this.inFlight.has(key) || this.deps.store.find(caller.id, eventId)) {
+      this.send(caller, request.decoded(), traceparent, done);
+      return;
+    }
+    const entry: InFlight = { type, value: undefined, waiters: [] };
+    this.inFlight.set(key, entry);
+    const document = { callerId: caller.id, eventId, time: this.now(), traceparent, issuingBodies: caller.grant.issuingBodies, bytes: request.bytes, start: request.documentStart, end: request.documentEnd };
+    publisher.publishDocument(document, (err, position) => {
+      if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
+      if (err instanceof DocumentNotTaken) {
+        try {
+          if (err.reason === 'denied') this.deps.callers.authorize(caller, type, err.creditCode);
+          this.send(caller, request.decoded(), traceparent, done);
+        } catch (error) {
+          done(error as Error);
+        }
+      } else {
+        const [error, result] = this.outcome(eventId, err, position);
+        done(error, result);
+      }
+      for (const waiter of entry.waiters) waiter(undefined);
+    });
+  }
+
+  /**
+   * Whether the id is a retry: of a call still under way (it waits for the same answer; or,
+   * when that call's payload is not known here yet, for it to end, and then asks again) or of
    * an event already accepted (the first answer again). The same id with other data conflicts.
    */
-  private answeredBefore(caller: Caller, eventId: string, key: string, type: EventType, payload: () => Buffer | undefined, done: Answer): boolean {
+  private answeredBefore(caller: Caller, eventId: string, key: string, type: EventType, payload: () => Buffer | undefined, done: Answer, again: () => void): boolean {
     const running = this.inFlight.get(key);
     if (running) {
+      const { value } = running;
+      if (value === undefined) {
+        running.waiters.push(() => {
+          try {
+            again();
+          } catch (error) {
+            done(error as Error);
+          }
+        });
+        return true;
+      }
       const bytes = payload();
-      if (running.type !== type || !bytes?.equals(running.value)) throw new ConflictingEventError({ caller: caller.id, eventId });
+      if (running.type !== type || !bytes?.equals(value)) throw new ConflictingEventError({ caller: caller.id, eventId });
       running.waiters.push((error, result) => done(error, result && { ...result, duplicate: true }));
       return true;
     }
@@ -252,24 +334,25 @@ export class IngestHandler {
 
   /** Hands the encoded event to the producer thread and answers when Kafka has it, or not. */
   private hand(caller: Caller, eventId: string, key: string, type: EventType, encoded: EncodedEvent, accepted: AcceptedFacts, done: Answer): void {
-    const entry = { type, value: encoded.value, waiters: [] as Answer[] };
+    const entry: InFlight = { type, value: encoded.value, waiters: [] };
     this.inFlight.set(key, entry);
     this.deps.publisher.publish({ topic: TOPICS.disclosure, ...encoded }, accepted, (err, position) => {
       if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
-      let error: Error | undefined;
-      let result: PublishResult | undefined;
-      if (err === undefined && position) {
-        this.deps.onKafkaOutcome?.(true);
-        result = { eventId, ...position, duplicate: false };
-      } else if (err instanceof UnrecordedError) {
-        error = new NotRecordedError({ cause: err }); // Kafka is fine; the gateway's own log is not
-      } else {
-        this.deps.onKafkaOutcome?.(false);
-        error = new UnavailableError('Kafka did not take the event; nothing was accepted — retry with the same event id', RETRY_AFTER_MS, { cause: err });
-      }
+      const [error, result] = this.outcome(eventId, err, position);
       done(error, result);
       for (const waiter of entry.waiters) waiter(error, result);
     });
+  }
+
+  /** What the caller is told of the publisher's answer. */
+  private outcome(eventId: string, err: Error | undefined, position: RecordPosition | undefined): [Error | undefined, PublishResult | undefined] {
+    if (err === undefined && position) {
+      this.deps.onKafkaOutcome?.(true);
+      return [undefined, { eventId, ...position, duplicate: false }];
+    }
+    if (err instanceof UnrecordedError) return [new NotRecordedError({ cause: err }), undefined]; // Kafka is fine; the gateway's own log is not
+    this.deps.onKafkaOutcome?.(false);
+    return [new UnavailableError('Kafka did not take the event; nothing was accepted — retry with the same event id', RETRY_AFTER_MS, { cause: err }), undefined];
   }
 
   /** How long a call may wait for Kafka: the configured bound, or less to answer before the caller's deadline. */
@@ -357,4 +440,14 @@ function acceptedFacts(callerId: string, eventId: string, type: EventType, subje
     issuingBody: publication ? issuingBody || undefined : undefined,
     requestStep: type === 'request.status_changed' ? (d.step ?? 'UNKNOWN') : undefined,
   };
+}
+
+/**
+ * A call under way, so a concurrent retry waits for it. `value`: its Avro bytes, to tell a retry
+ * from a conflict; undefined while a document is still protobuf on its way to the producer.
+ */
+interface InFlight {
+  readonly type: EventType;
+  readonly value: Buffer | undefined;
+  readonly waiters: Answer[];
 }

@@ -1,7 +1,8 @@
+import { TOPICS, transcodeDocument, withFastUtf8, wrapEncodedEvent } from '@gongkai/contracts';
 import { createKafka, type Logger } from '@gongkai/runtime';
 import { BatchingPublisher, type OutgoingRecord } from './batching-publisher';
 import { payloadHash } from './accepted-event';
-import type { ProducerThreadData, RecordToPublish, ToMain } from './producer-thread-messages';
+import type { DocumentToPublish, ProducerJob, ProducerThreadData, ToMain } from './producer-thread-messages';
 
 /**
  * The gateway's Kafka side: batches records into produce requests (BatchingPublisher) and
@@ -48,17 +49,22 @@ export class RecordProducer {
     });
   }
 
-  publish(records: readonly RecordToPublish[]): void {
+  publish(jobs: readonly ProducerJob[]): void {
     if (!this.isConnected) {
       this.connected.then(
-        () => this.publish(records),
+        () => this.publish(jobs),
         (err: unknown) => {
-          for (const { id } of records) this.failed(id, err);
+          for (const { id } of jobs) this.failed(id, err);
         },
       );
       return;
     }
-    for (const { id, record, eventType } of records) {
+    for (const job of jobs) {
+      if (job.kind === 'document') {
+        this.publishDocument(job);
+        continue;
+      }
+      const { id, record, eventType } = job;
       // Structured clone turns a Buffer into a plain Uint8Array: make it a Buffer again, without copying.
       const outgoing: OutgoingRecord = Buffer.isBuffer(record.value)
         ? (record as OutgoingRecord)
@@ -68,6 +74,53 @@ export class RecordProducer {
         else this.failed(id, err);
       });
     }
+  }
+
+  /** The last buffer of documents seen, and the same bytes as a Buffer the transcoder reads. */
+  private documentBytes: Uint8Array | undefined;
+  private documentView: Buffer | undefined;
+
+  /**
+   * A document as its PublishRequest sent it: checked and written in Avro by the transcoder,
+   * its issuing body held to the caller's grant, then sent like any record. What the transcoder
+   * does not accept goes back unsent, for the gRPC thread to decode and name what is wrong.
+   */
+  private publishDocument(job: DocumentToPublish): void {
+    const { id } = job;
+    if (job.bytes !== this.documentBytes) {
+      this.documentBytes = job.bytes;
+      this.documentView = withFastUtf8(job.bytes);
+    }
+    const document = transcodeDocument(this.documentView!, job.start, job.end);
+    if (!document) {
+      this.reply({ kind: 'notTaken', id, reason: 'unusual', creditCode: '' });
+      return;
+    }
+    const { creditCode } = document;
+    if (!job.issuingBodies.includes('*') && !job.issuingBodies.includes(creditCode)) {
+      this.reply({ kind: 'notTaken', id, reason: 'denied', creditCode });
+      return;
+    }
+    const encoded = wrapEncodedEvent(
+      {
+        type: 'document.published',
+        source: `/gongkai/upstream/${job.callerId}`,
+        id: job.eventId,
+        subject: document.publicationId,
+        time: new Date(job.time),
+        ...(job.traceparent ? { traceparent: job.traceparent } : {}),
+      },
+      document.value,
+    );
+    const record: OutgoingRecord = { topic: TOPICS.disclosure, key: encoded.key, value: encoded.value, headers: encoded.headers };
+    this.publisher.publishThen(record, (err, position) => {
+      if (!position) {
+        this.failed(id, err);
+        return;
+      }
+      const { publicationId, revision, title } = document;
+      this.reply({ kind: 'publishedDocument', id, position, payloadSha256: payloadHash('document.published', record.value), document: { publicationId, revision, title, creditCode } });
+    });
   }
 
   private failed(id: number, err: unknown): void {

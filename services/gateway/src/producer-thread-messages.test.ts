@@ -1,10 +1,10 @@
 import { encodeEvent } from '@gongkai/contracts';
 import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
-import { elideRepeats, packAnswers, packRecord, readAnswers, restoreRepeats, unpackRecord, type RecordToPublish, type ToMain } from './producer-thread-messages';
+import { elideRepeats, packAnswers, packRecord, readAnswers, restoreRepeats, unpackRecord, type ProducerJob, type RecordToPublish, type ToMain } from './producer-thread-messages';
 
 /** What the producer thread receives: the packed record after a structured clone, unpacked. */
 function acrossThreads(item: RecordToPublish): RecordToPublish {
-  return unpackRecord(structuredClone(packRecord(item)));
+  return unpackRecord(structuredClone(packRecord(item))) as RecordToPublish;
 }
 
 function document(traceparent?: string) {
@@ -67,7 +67,35 @@ describe('elideRepeats / restoreRepeats', () => {
     const received = structuredClone(packed);
     restoreRepeats(received);
     expect(received).toEqual(whole);
-    expect(received.map(unpackRecord).map((r) => r.record.headers)).toEqual(items.map((i) => i.record.headers));
+    expect(received.map((r) => (unpackRecord(r) as RecordToPublish).record.headers)).toEqual(items.map((i) => i.record.headers));
+  });
+});
+
+describe('documents among records', () => {
+  it('carry their bytes and context across, and records and documents keep their order through the repeats left out', () => {
+    const bytes = new Uint8Array([9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    const bodies = ['11371500004283170L'];
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const encoded = document(traceparent);
+    const jobs: ProducerJob[] = [
+      { kind: 'document', id: 1, callerId: 'docs', eventId: 'evt-1', time: 1_764_000_000_000, traceparent, issuingBodies: bodies, bytes, start: 0, end: 4 },
+      { id: 2, record: { topic: 'disclosure', ...encoded }, eventType: 'document.published' },
+      { kind: 'document', id: 3, callerId: 'docs', eventId: 'evt-3', time: 1_764_000_000_001, traceparent, issuingBodies: bodies, bytes, start: 4, end: 9 },
+      { kind: 'document', id: 4, callerId: 'docs', eventId: 'evt-4', time: 1_764_000_000_001, traceparent: undefined, issuingBodies: ['*'], bytes, start: 1, end: 2 },
+    ];
+    const packed = jobs.map(packRecord);
+    elideRepeats(packed);
+    expect(packed[3]).toContain(null); // the caller repeats
+    const received = structuredClone(packed);
+    restoreRepeats(received);
+    const back = received.map(unpackRecord);
+    expect(back.map((j) => j.kind ?? 'record')).toEqual(['document', 'record', 'document', 'document']);
+    expect(back[0]).toEqual(jobs[0]);
+    expect(back[2]).toEqual(jobs[2]);
+    expect(back[3]).toEqual(jobs[3]);
+    expect((back[1] as RecordToPublish).record.headers).toEqual(encoded.headers);
+    // One copy of the shared bytes crossed, not one per document.
+    expect((back[0] as { bytes: Uint8Array }).bytes).toBe((back[2] as { bytes: Uint8Array }).bytes);
   });
 });
 
@@ -78,11 +106,22 @@ describe('packAnswers / readAnswers', () => {
       { kind: 'failed', id: 8, error: 'KafkaJSNumberOfRetriesExceeded: connection refused' },
       { kind: 'published', id: 0, position: { topic: 'disclosure', partition: 0, offset: '0' }, payloadSha256: 'b'.repeat(64) },
       { kind: 'failed', id: 9, error: 'KafkaJSProtocolError: MESSAGE_TOO_LARGE' },
+      {
+        kind: 'publishedDocument',
+        id: 10,
+        position: { topic: 'disclosure', partition: 5, offset: '12' },
+        payloadSha256: 'c'.repeat(64),
+        document: { publicationId: 'pub-1', revision: 2, title: '聊城市2025年政务公开工作要点', creditCode: '11371500004283170L' },
+      },
+      { kind: 'notTaken', id: 11, reason: 'unusual', creditCode: '' },
+      { kind: 'notTaken', id: 12, reason: 'denied', creditCode: '11371500004283170L' },
       { kind: 'stopped' },
     ];
     const read: ToMain[] = [];
     readAnswers(structuredClone(packAnswers(answers)), {
       published: (id, position, payloadSha256) => read.push({ kind: 'published', id, position, payloadSha256 }),
+      publishedDocument: (id, position, payloadSha256, document) => read.push({ kind: 'publishedDocument', id, position, payloadSha256, document }),
+      notTaken: (id, reason, creditCode) => read.push({ kind: 'notTaken', id, reason, creditCode }),
       failed: (id, error) => read.push({ kind: 'failed', id, error }),
       stopped: () => read.push({ kind: 'stopped' }),
     });
@@ -90,7 +129,7 @@ describe('packAnswers / readAnswers', () => {
   });
 
   it('refuses what it cannot read rather than answer the wrong calls', () => {
-    const ignore = { published: () => undefined, failed: () => undefined, stopped: () => undefined };
-    expect(() => readAnswers([1, 7, 'disclosure', 3, '5', 'f'.repeat(64), 4], ignore)).toThrow('unknown answer kind 4 at 6');
+    const ignore = { published: () => undefined, publishedDocument: () => undefined, notTaken: () => undefined, failed: () => undefined, stopped: () => undefined };
+    expect(() => readAnswers([1, 7, 'disclosure', 3, '5', 'f'.repeat(64), 6], ignore)).toThrow('unknown answer kind 6 at 6');
   });
 });

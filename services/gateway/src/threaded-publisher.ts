@@ -2,10 +2,23 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '@gongkai/runtime';
 import type { OutgoingRecord, RecordPosition } from './batching-publisher';
-import { recordedEvent, type AcceptedFacts, type RecordedEvent } from './accepted-event';
+import { documentFacts, recordedEvent, type AcceptedFacts, type RecordedEvent } from './accepted-event';
 import { Outbox } from './outbox';
 import { RecordProducer } from './producer-core';
-import { elideRepeats, packAnswers, packRecord, readAnswers, type PackedAnswers, type PackedRecord, type ProducerThreadData, type ToProducer } from './producer-thread-messages';
+import {
+  elideRepeats,
+  packAnswers,
+  packRecord,
+  readAnswers,
+  type DocumentToPublish,
+  type NotTakenReason,
+  type PackedAnswers,
+  type PackedRecord,
+  type ProducerJob,
+  type ProducerThreadData,
+  type PublishedDocument,
+  type ToProducer,
+} from './producer-thread-messages';
 
 /** Hands records to Kafka, has those Kafka took recorded as accepted, and learns where they went. */
 export interface RecordPublisher {
@@ -16,11 +29,31 @@ export interface RecordPublisher {
    * and their reactions, which the gRPC thread pays for in time and garbage.
    */
   publish(record: OutgoingRecord, accepted: AcceptedFacts, done: PublishDone): void;
+  /**
+   * A `document.published` event as its request's protobuf document, made into a record where
+   * the producer runs (decision 011). `done` as for {@link publish}, or with a DocumentNotTaken
+   * when the document was not sent: the transcoder stood aside, or the grant does not cover
+   * its issuing body. Publishers without it get every document decoded and encoded by the caller.
+   */
+  publishDocument?(document: DocumentToSend, done: PublishDone): void;
   /** Resolves when every record handed over so far has been sent or failed, and the producer is closed. */
   close(): Promise<void>;
 }
 
 export type PublishDone = (error: Error | undefined, position?: RecordPosition) => void;
+
+export type DocumentToSend = Omit<DocumentToPublish, 'kind' | 'id'>;
+
+/** The producer did not send a document (see NotTakenReason); for a denial, the issuing body it names. */
+export class DocumentNotTaken extends Error {
+  override readonly name = 'DocumentNotTaken';
+  constructor(
+    readonly reason: NotTakenReason,
+    readonly creditCode: string,
+  ) {
+    super(reason === 'denied' ? `the grant does not cover issuing body ${creditCode}` : 'the document transcoder stood aside');
+  }
+}
 
 /** A Kafka producer failed to take a record; its message says why (from the producer thread). */
 export class ProducerError extends Error {
@@ -51,7 +84,8 @@ export interface AcceptedRecorder {
 export class ThreadedPublisher implements RecordPublisher {
   private readonly worker: Worker | undefined;
   private readonly local: RecordProducer | undefined;
-  private readonly waiting = new Map<number, { done: PublishDone; accepted: AcceptedFacts }>();
+  /** Each job handed over, by id: a record with what is recorded of it, or a document with its caller and id. */
+  private readonly waiting = new Map<number, Waiting>();
   private readonly outbox = new Outbox<PackedRecord>((records) => {
     elideRepeats(records);
     this.worker?.postMessage({ kind: 'publish', records } satisfies ToProducer);
@@ -84,9 +118,23 @@ export class ThreadedPublisher implements RecordPublisher {
       return;
     }
     const id = this.nextId++;
-    this.waiting.set(id, { done, accepted });
-    if (this.local) this.local.publish([{ id, record, eventType: accepted.eventType }]);
-    else this.outbox.put(packRecord({ id, record, eventType: accepted.eventType }));
+    this.waiting.set(id, { done, accepted, callerId: accepted.caller, eventId: accepted.eventId });
+    this.hand({ id, record, eventType: accepted.eventType });
+  }
+
+  publishDocument(document: DocumentToSend, done: PublishDone): void {
+    if (this.stopped) {
+      queueMicrotask(() => done(new ProducerError('the gateway is shutting down')));
+      return;
+    }
+    const id = this.nextId++;
+    this.waiting.set(id, { done, accepted: undefined, callerId: document.callerId, eventId: document.eventId });
+    this.hand({ kind: 'document', id, ...document });
+  }
+
+  private hand(job: ProducerJob): void {
+    if (this.local) this.local.publish([job]);
+    else this.outbox.put(packRecord(job));
   }
 
   close(): Promise<void> {
@@ -128,8 +176,18 @@ export class ThreadedPublisher implements RecordPublisher {
     published: (id: number, position: RecordPosition, payloadSha256: string): void => {
       const waiting = this.take(id);
       if (!waiting) return;
-      this.events.push(recordedEvent(waiting.accepted, payloadSha256, position, Date.now()));
+      this.events.push(recordedEvent(waiting.accepted!, payloadSha256, position, Date.now()));
       this.taken.push({ done: waiting.done, position });
+    },
+    publishedDocument: (id: number, position: RecordPosition, payloadSha256: string, document: PublishedDocument): void => {
+      const waiting = this.take(id);
+      if (!waiting) return;
+      this.events.push(recordedEvent(documentFacts(waiting.callerId, waiting.eventId, document), payloadSha256, position, Date.now()));
+      this.taken.push({ done: waiting.done, position });
+    },
+    notTaken: (id: number, reason: NotTakenReason, creditCode: string): void => {
+      const waiting = this.take(id);
+      if (waiting) this.taken.push({ done: waiting.done, error: new DocumentNotTaken(reason, creditCode) });
     },
     failed: (id: number, error: string): void => {
       const waiting = this.take(id);
@@ -138,7 +196,7 @@ export class ThreadedPublisher implements RecordPublisher {
     stopped: (): void => this.onStopped?.(),
   };
 
-  private take(id: number): { done: PublishDone; accepted: AcceptedFacts } | undefined {
+  private take(id: number): Waiting | undefined {
     const waiting = this.waiting.get(id);
     this.waiting.delete(id);
     return waiting;
@@ -149,4 +207,12 @@ export class ThreadedPublisher implements RecordPublisher {
     this.waiting.clear();
     this.onStopped?.();
   }
+}
+
+/** A job handed over; `accepted` only for records (a document's facts come back with its answer). */
+interface Waiting {
+  readonly done: PublishDone;
+  readonly accepted: AcceptedFacts | undefined;
+  readonly callerId: string;
+  readonly eventId: string;
 }
