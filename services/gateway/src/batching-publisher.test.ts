@@ -41,6 +41,27 @@ describe('BatchingPublisher', () => {
     for (const key of new Set(keys)) expect(new Set(positions.filter((_, i) => keys[i] === key).map((p) => p.partition)).size).toBe(1);
   });
 
+  it("sends the next request before answering the last one's records, and drains only once all are answered", async () => {
+    const events: string[] = [];
+    let requests = 0;
+    const producer = {
+      sendBatch: async (batch: ProducerBatch): Promise<RecordMetadata[]> => {
+        const n = ++requests;
+        events.push(`request ${n} sent`);
+        await new Promise((r) => setTimeout(r, 10));
+        const messages = batch.topicMessages![0]!.messages;
+        return [{ topicName: 't', partition: messages[0]!.partition!, errorCode: 0, baseOffset: String(10 * n) }];
+      },
+    } as unknown as Producer;
+    const publisher = new BatchingPublisher({ producers: [producer], partitionsOf: async () => 1, lingerMs: 1 });
+    const answered = (key: string) => (error: unknown) => events.push(error ? `${key} failed` : `${key} answered`);
+    publisher.publishThen(record('a'), answered('a'));
+    await new Promise((r) => setTimeout(r, 3)); // request 1 is in flight
+    publisher.publishThen(record('b'), answered('b'));
+    await publisher.drain();
+    expect(events).toEqual(['request 1 sent', 'request 2 sent', 'a answered', 'b answered']);
+  });
+
   it('keeps one request in flight per producer while several producers overlap', async () => {
     const log = { inFlight: 0, maxInFlight: 0, requests: [] as { partition: number; keys: string[] }[][] };
     const perProducer = [

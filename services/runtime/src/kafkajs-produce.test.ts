@@ -64,6 +64,17 @@ describe('encodeProduceRequest', () => {
     await same(request([messages, messages.slice(0, 3)]));
   });
 
+  it('writes every header as kafkajs does however many distinct names and values pass through (its bytes are remembered)', async () => {
+    // More distinct strings than it keeps (4,096), some repeated after it has forgotten them, and non-ASCII ones.
+    const messages: ProduceMessage[] = Array.from({ length: 5000 }, (_, i) => ({
+      key: `pub-${i}`,
+      value: Buffer.from([i & 0xff]),
+      headers: { ...cloudEventHeaders, ce_id: `evt-${i}`, ce_subject: `公开-${i % 4500}`, [`x-${i % 3}`]: `值${i}` },
+    }));
+    await same(request([messages.slice(0, 2500), messages.slice(2500)]));
+    await same(request([messages.slice(4000), messages.slice(0, 1000)]));
+  });
+
   it('writes several topics, a transactional id, a plain-number producer id and an empty partition as kafkajs does', async () => {
     const args: ProduceRequestArgs = {
       acks: 1,

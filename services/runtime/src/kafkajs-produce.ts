@@ -148,16 +148,37 @@ const sizeOfVarintBytes = (v: Bytes): number => {
   return varintBytes(n) + n;
 };
 
-/** The headers as kafkajs lists them: an array value is one header per element. */
-function headerList(headers: Readonly<Record<string, unknown>> | undefined): [string, string | Buffer][] {
-  const list: [string, string | Buffer][] = [];
+/**
+ * The headers as kafkajs lists them (an array value is one header per element), each name and
+ * value as its UTF-8 bytes: a flat list of name, value, name, value …
+ */
+function headerList(headers: Readonly<Record<string, unknown>> | undefined): Buffer[] {
+  const list: Buffer[] = [];
   for (const key of Object.keys(headers ?? {})) {
     const v = headers![key] as string | Buffer | (string | Buffer)[];
-    if (Array.isArray(v)) for (const each of v) list.push([key, each]);
-    else list.push([key, v]);
+    const name = utf8Of(key);
+    if (Array.isArray(v)) for (const each of v) list.push(name, typeof each === 'string' ? utf8Of(each) : each);
+    else list.push(name, typeof v === 'string' ? utf8Of(v) : v);
   }
   return list;
 }
+
+/**
+ * A string's UTF-8 bytes, remembered: header names, and most header values (an event's source,
+ * type, schema, content type, trace context), repeat from record to record. Measuring and
+ * writing each string every time cost about a tenth of encoding a 2 KB event's record.
+ */
+function utf8Of(text: string): Buffer {
+  let bytes = utf8Cache.get(text);
+  if (bytes === undefined) {
+    bytes = Buffer.from(text, 'utf8');
+    if (utf8Cache.size >= UTF8_CACHE_ENTRIES) utf8Cache.clear();
+    utf8Cache.set(text, bytes);
+  }
+  return bytes;
+}
+const UTF8_CACHE_ENTRIES = 4096;
+const utf8Cache = new Map<string, Buffer>();
 
 function writeInt64(buf: Buffer, at: number, long: LongLike): number {
   buf.writeInt32BE(long.getHighBits(), at);
@@ -178,7 +199,7 @@ export function encodeProduceRequest(args: ProduceRequestArgs): Buffer {
 
   // Sizes first: every record's body, then the whole request.
   const bodies: number[] = [];
-  const headerLists: [string, string | Buffer][][] = [];
+  const headerLists: Buffer[][] = [];
   let total = (transactionalId === null ? 2 : 2 + Buffer.byteLength(transactionalId, 'utf8')) + 2 + 4 + 4;
   for (const { topic, partitions } of args.topicData) {
     total += 2 + Buffer.byteLength(topic, 'utf8') + 4;
@@ -186,8 +207,8 @@ export function encodeProduceRequest(args: ProduceRequestArgs): Buffer {
       total += 4 + 4 + BATCH_HEADER_BYTES;
       messages.forEach((m, i) => {
         const headers = headerList(m.headers);
-        let body = 1 + 1 + varintBytes(i) + sizeOfVarintBytes(m.key) + sizeOfVarintBytes(m.value) + varintBytes(headers.length);
-        for (const [k, v] of headers) body += sizeOfVarintBytes(k) + sizeOfVarintBytes(v);
+        let body = 1 + 1 + varintBytes(i) + sizeOfVarintBytes(m.key) + sizeOfVarintBytes(m.value) + varintBytes(headers.length / 2);
+        for (const bytes of headers) body += varintBytes(bytes.length) + bytes.length;
         bodies.push(body);
         headerLists.push(headers);
         total += varintBytes(body) + body;
@@ -240,10 +261,11 @@ export function encodeProduceRequest(args: ProduceRequestArgs): Buffer {
         at = writeVarint(buf, at, i);
         at = writeVarintBytes(buf, at, m.key);
         at = writeVarintBytes(buf, at, m.value);
-        at = writeVarint(buf, at, headers.length);
-        for (const [k, v] of headers) {
-          at = writeVarintBytes(buf, at, k);
-          at = writeVarintBytes(buf, at, v);
+        at = writeVarint(buf, at, headers.length / 2);
+        for (const bytes of headers) {
+          at = writeVarint(buf, at, bytes.length);
+          buf.set(bytes, at);
+          at += bytes.length;
         }
       });
       buf.writeInt32BE(at - recordSetAt - 4, recordSetAt);
