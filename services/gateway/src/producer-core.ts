@@ -59,21 +59,64 @@ export class RecordProducer {
       );
       return;
     }
-    for (const job of jobs) {
-      if (job.kind === 'document') {
-        this.publishDocument(job);
-        continue;
-      }
-      const { id, record, eventType } = job;
-      // Structured clone turns a Buffer into a plain Uint8Array: make it a Buffer again, without copying.
-      const outgoing: OutgoingRecord = Buffer.isBuffer(record.value)
-        ? (record as OutgoingRecord)
-        : { ...record, value: Buffer.from(record.value.buffer, record.value.byteOffset, record.value.byteLength) };
-      this.publisher.publishThen(outgoing, (err, position) => {
-        if (position) this.reply({ kind: 'published', id, position, payloadSha256: payloadHash(eventType, outgoing.value) });
-        else this.failed(id, err);
-      });
+    for (const job of jobs) this.queued.push(job);
+    if (!this.slicing) {
+      this.slicing = true;
+      this.slice();
     }
+  }
+
+  /** Jobs handed over and not yet given to the publisher, from `next` on, oldest first. */
+  private queued: ProducerJob[] = [];
+  private next = 0;
+  private slicing = false;
+  private afterSlices: (() => void)[] = [];
+
+  /**
+   * Up to {@link SLICE_JOBS} jobs now, the rest on later turns of the event loop. A message of a
+   * hundred documents is milliseconds of checking and writing Avro; Kafka's answer to the
+   * request in flight, and with it the next request, would otherwise wait behind all of it
+   * (measured on the gateway benchmark at 8 calls in flight: 10 ms between an answer and the
+   * next request, against a 15 ms round trip).
+   */
+  private slice(): void {
+    const end = Math.min(this.queued.length, this.next + SLICE_JOBS);
+    while (this.next < end) {
+      const job = this.queued[this.next++]!;
+      try {
+        this.take(job);
+      } catch (err) {
+        this.failed(job.id, err); // not expected; but one job's fault must not stall the rest
+      }
+    }
+    if (this.next < this.queued.length) {
+      if (this.next >= 1024) {
+        this.queued.splice(0, this.next);
+        this.next = 0;
+      }
+      setImmediate(() => this.slice());
+      return;
+    }
+    this.queued = [];
+    this.next = 0;
+    this.slicing = false;
+    for (const done of this.afterSlices.splice(0)) done();
+  }
+
+  private take(job: ProducerJob): void {
+    if (job.kind === 'document') {
+      this.publishDocument(job);
+      return;
+    }
+    const { id, record, eventType } = job;
+    // Structured clone turns a Buffer into a plain Uint8Array: make it a Buffer again, without copying.
+    const outgoing: OutgoingRecord = Buffer.isBuffer(record.value)
+      ? (record as OutgoingRecord)
+      : { ...record, value: Buffer.from(record.value.buffer, record.value.byteOffset, record.value.byteLength) };
+    this.publisher.publishThen(outgoing, (err, position) => {
+      if (position) this.reply({ kind: 'published', id, position, payloadSha256: payloadHash(eventType, outgoing.value) });
+      else this.failed(id, err);
+    });
   }
 
   /** The last buffer of documents seen, and the same bytes as a Buffer the transcoder reads. */
@@ -130,8 +173,9 @@ export class RecordProducer {
   /** Send what was handed over, disconnect, and answer 'stopped' last of all. */
   stop(): void {
     this.stopping = true;
-    void this.publisher
-      .drain()
+    const sliced = this.slicing ? new Promise<void>((done) => this.afterSlices.push(done)) : Promise.resolve();
+    void sliced
+      .then(() => this.publisher.drain())
       .then(() => Promise.allSettled([...this.producers.map((p) => p.disconnect()), this.admin.disconnect()]))
       .finally(() => this.reply({ kind: 'stopped' }));
   }
@@ -168,3 +212,6 @@ export class RecordProducer {
     });
   }
 }
+
+/** Jobs taken in one turn of the producer thread's event loop (see RecordProducer.slice). */
+const SLICE_JOBS = 16;
