@@ -69,12 +69,13 @@ function promised(start: (done: Answer) => void): Promise<PublishResult> {
 /** One item's outcome in a PublishBatch: where Kafka put it, or why it was refused. */
 export type BatchItemResult = { ok: PublishResult } | { error: GatewayError | Error };
 
+/** A `PublishRequest` as the gateway's decoder gives it: decoded, or a document left undecoded for the producer thread. */
+export type PublishRequestLike = DecodedPublishRequest | UndecodedDocumentRequest;
 /**
  * A request as proto-loader decodes `PublishRequest` / `RetractRequest` (camelCase, oneof name
  * in `event`), or with its document already checked and in Avro (`transcoded`, from contracts'
  * document transcoder).
  */
-export type PublishRequestLike = DecodedPublishRequest | UndecodedDocumentRequest;
 export type DecodedPublishRequest = { eventId?: string; event?: string; transcoded?: TranscodedDocument } & Partial<Record<PublishOneofField, unknown>>;
 
 /**
