@@ -139,15 +139,38 @@ describe('document transcoder', () => {
     expect(fast).toBeUndefined();
   });
 
-  it('leaves invalid UTF-8, overlong forms and encoded surrogates to the general road', () => {
+  it.each<[string, (d: Document, marker: string) => void]>([
+    ['a title', (d, marker) => (d.title = `标题${marker}`)],
+    // Long text is checked another way (Node's UTF-8 validator first): the body, at its start, middle and end.
+    ['a long body', (d, marker) => (d.body = `${marker}${'正文'.repeat(40)}${marker}${'正文'.repeat(40)}${marker}`)],
+  ])('leaves invalid UTF-8, overlong forms, encoded surrogates and unsafe characters in %s to the general road', (_, change) => {
     const marker = 'ZZZZ';
-    const request = requestBytes(proto((d) => (d.title = `标题${marker}`)));
-    for (const bytes of [[0xff, 0x41, 0x41, 0x41], [0xc0, 0x80, 0x41, 0x41], [0xed, 0xa0, 0x80, 0x41], [0xe4, 0xb8, 0x41, 0x41], [0xf4, 0x90, 0x80, 0x80]]) {
+    const request = requestBytes(proto((d) => change(d, marker)));
+    const unsafe = [
+      [0xff, 0x41, 0x41, 0x41], // not UTF-8
+      [0xc0, 0x80, 0x41, 0x41], // overlong
+      [0xed, 0xa0, 0x80, 0x41], // a surrogate
+      [0xe4, 0xb8, 0x41, 0x41], // cut short
+      [0xf4, 0x90, 0x80, 0x80], // past U+10FFFF
+      [0x41, 0xc2, 0x85, 0x41], // C1 control
+      [0x41, 0xef, 0xbf, 0xbd], // U+FFFD
+      [0x41, 0x7f, 0x41, 0x41], // DEL
+      [0x41, 0x41, 0x41, 0x1b], // ESC
+    ];
+    for (const bytes of unsafe) {
+      for (let at = request.indexOf(marker); at >= 0; at = request.indexOf(marker, at + 1)) {
+        const changed = Buffer.from(request);
+        changed.set(bytes, at);
+        const { fast, slow } = bothRoads(changed);
+        expect(slow.valid).toBe(false);
+        expect(fast).toBeUndefined();
+      }
+    }
+    // And the same places with safe text: both roads take it (C2 A0 is a no-break space, EF BF BC is U+FFFC).
+    for (const bytes of [[0x41, 0xc2, 0xa0, 0x41], [0x41, 0xef, 0xbf, 0xbc], [0x09, 0x0a, 0x0d, 0x41]]) {
       const changed = Buffer.from(request);
-      changed.set(bytes, changed.indexOf(marker));
-      const { fast, slow } = bothRoads(changed);
-      expect(slow.valid).toBe(false);
-      expect(fast).toBeUndefined();
+      for (let at = request.indexOf(marker); at >= 0; at = request.indexOf(marker, at + 1)) changed.set(bytes, at);
+      expect(expectSameAnswer(changed)).toBe(true);
     }
   });
 

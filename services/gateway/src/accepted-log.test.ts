@@ -100,7 +100,8 @@ describe('AcceptedLog', () => {
 
   it('remembers many ids in no order, and all of them again after a restart', () => {
     const ids = Array.from({ length: 30_000 }, (_, i) => `${((i * 2_654_435_761) >>> 0).toString(16)}-${i}`);
-    for (let i = 0; i < ids.length; i += 100) log.record(ids.slice(i, i + 100).map((id, j) => accepted(id, { offset: String(i + j) })));
+    // One batch far larger than the first room for a batch's lines (64 KiB), then batches of 100.
+    for (let i = 0; i < ids.length; i += i === 0 ? 5000 : 100) log.record(ids.slice(i, i === 0 ? 5000 : i + 100).map((id, j) => accepted(id, { offset: String(i + j) })));
     for (const when of ['now', 'after a restart']) {
       const wrong = ids.filter((id, i) => log.find('docs-system', id)?.offset !== String(i));
       expect([when, wrong.length]).toEqual([when, 0]);

@@ -65,11 +65,12 @@ describe('encodeProduceRequest', () => {
   });
 
   it('writes every header as kafkajs does however many distinct names and values pass through (its bytes are remembered)', async () => {
-    // More distinct strings than it keeps (4,096), some repeated after it has forgotten them, and non-ASCII ones.
+    // More distinct names than it keeps (1,024), some repeated after it has forgotten them; values
+    // that change every record, that alternate, and that repeat; non-ASCII ones.
     const messages: ProduceMessage[] = Array.from({ length: 5000 }, (_, i) => ({
       key: `pub-${i}`,
       value: Buffer.from([i & 0xff]),
-      headers: { ...cloudEventHeaders, ce_id: `evt-${i}`, ce_subject: `公开-${i % 4500}`, [`x-${i % 3}`]: `值${i}` },
+      headers: { ...cloudEventHeaders, ce_id: `evt-${i}`, ce_subject: `公开-${i % 4500}`, ce_type: i % 2 ? 'a' : '类型', [`x-${i % 3}`]: `值${i}`, [`n-${i % 1500}`]: 'same' },
     }));
     await same(request([messages.slice(0, 2500), messages.slice(2500)]));
     await same(request([messages.slice(4000), messages.slice(0, 1000)]));

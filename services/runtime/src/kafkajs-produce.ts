@@ -156,29 +156,47 @@ function headerList(headers: Readonly<Record<string, unknown>> | undefined): Buf
   const list: Buffer[] = [];
   for (const key of Object.keys(headers ?? {})) {
     const v = headers![key] as string | Buffer | (string | Buffer)[];
-    const name = utf8Of(key);
-    if (Array.isArray(v)) for (const each of v) list.push(name, typeof each === 'string' ? utf8Of(each) : each);
-    else list.push(name, typeof v === 'string' ? utf8Of(v) : v);
+    const name = headerName(key);
+    if (Array.isArray(v)) for (const each of v) list.push(name.bytes, typeof each === 'string' ? valueBytes(name, each) : each);
+    else list.push(name.bytes, typeof v === 'string' ? valueBytes(name, v) : v);
   }
   return list;
 }
 
 /**
- * A string's UTF-8 bytes, remembered: header names, and most header values (an event's source,
- * type, schema, content type, trace context), repeat from record to record. Measuring and
- * writing each string every time cost about a tenth of encoding a 2 KB event's record.
+ * A header name's UTF-8 bytes, and its last value's. Names repeat from record to record, and
+ * so do most values (an event's source, type, schema, content type, a batch's trace context),
+ * while some never do (an event's id, time, subject). Remembering each name's last value costs
+ * nothing for either; a cache of all values (before) looked up and stored every unique one.
+ * Measuring and writing each string every time cost about a tenth of encoding a 2 KB event's
+ * record.
  */
-function utf8Of(text: string): Buffer {
-  let bytes = utf8Cache.get(text);
-  if (bytes === undefined) {
-    bytes = Buffer.from(text, 'utf8');
-    if (utf8Cache.size >= UTF8_CACHE_ENTRIES) utf8Cache.clear();
-    utf8Cache.set(text, bytes);
-  }
-  return bytes;
+interface HeaderName {
+  readonly bytes: Buffer;
+  lastValue: string | undefined;
+  lastBytes: Buffer;
 }
-const UTF8_CACHE_ENTRIES = 4096;
-const utf8Cache = new Map<string, Buffer>();
+
+function headerName(text: string): HeaderName {
+  let name = headerNames.get(text);
+  if (name === undefined) {
+    name = { bytes: Buffer.from(text, 'utf8'), lastValue: undefined, lastBytes: EMPTY };
+    if (headerNames.size >= HEADER_NAMES) headerNames.clear();
+    headerNames.set(text, name);
+  }
+  return name;
+}
+
+function valueBytes(name: HeaderName, text: string): Buffer {
+  if (name.lastValue !== text) {
+    name.lastBytes = Buffer.from(text, 'utf8');
+    name.lastValue = text;
+  }
+  return name.lastBytes;
+}
+const EMPTY = Buffer.alloc(0);
+const HEADER_NAMES = 1024;
+const headerNames = new Map<string, HeaderName>();
 
 function writeInt64(buf: Buffer, at: number, long: LongLike): number {
   buf.writeInt32BE(long.getHighBits(), at);
