@@ -26,7 +26,10 @@ import { MEDIA_TYPE, REGION_CODE, SHA256_HEX, chinaDate } from './validation/val
 
 /** A document the fast road accepted: its Avro value and what the gateway records of it. */
 export interface TranscodedDocument {
-  /** The data in the current `document.published` schema, as encodeEvent would write it. */
+  /**
+   * The data in the current `document.published` schema, as encodeEvent would write it: a view
+   * of a larger buffer shared with other documents' values (postMessage would copy all of it).
+   */
   readonly value: Buffer;
   readonly publicationId: string;
   readonly revision: number;
@@ -254,7 +257,22 @@ function visible(b: Uint8Array, s: number, e: number): boolean {
 
 // ---- writing Avro --------------------------------------------------------------------------
 
-let out = Buffer.allocUnsafeSlow(64 * 1024);
+const SLAB_BYTES = 256 * 1024;
+/**
+ * Strings shorter than this are copied a byte at a time: a view for `set` costs more than the
+ * loop until a couple of hundred bytes (ids, codes and titles are shorter; bodies longer).
+ */
+const COPY_BY_VIEW_FROM = 192;
+
+/**
+ * Values are written one after another into a slab and handed out as views of it: no buffer
+ * of their own to allocate and copy into per document. A slab lives as long as any value in
+ * it (a document's value lives until Kafka has it); a new one is begun when the next
+ * document might not fit.
+ */
+let out = Buffer.allocUnsafeSlow(SLAB_BYTES);
+/** Where the value being written starts in `out`, and the write position. */
+let base = 0;
 let w = 0;
 
 /** Avro's zig-zag varint, exactly as avsc's Tap#writeLong writes it. */
@@ -279,7 +297,7 @@ function writeLong(n: number): void {
 /** An Avro string (or bytes): its length, then the bytes as they are. */
 function writeText(b: Uint8Array, s: number, e: number): void {
   writeLong(e - s);
-  if (e - s < 32) {
+  if (e - s < COPY_BY_VIEW_FROM) {
     for (let i = s; i < e; i++) out[w++] = b[i]!;
   } else {
     out.set(b.subarray(s, e), w);
@@ -325,8 +343,11 @@ export function transcodeDocument(b: Buffer, start: number, end: number): Transc
 
   // Room for everything: each length grows by at most a byte, each number is at most ten.
   const room = end - start + 16 * (24 + attachmentsAt.length * 3 + keywordsAt.length);
-  if (out.length < room) out = Buffer.allocUnsafeSlow(Math.max(room, out.length * 2));
-  w = 0;
+  if (out.length - base < room) {
+    out = Buffer.allocUnsafeSlow(Math.max(room, SLAB_BYTES));
+    base = 0;
+  }
+  w = base;
 
   // publicationId, revision
   if (!requiredText(d, b, 1)) return undefined;
@@ -475,8 +496,8 @@ export function transcodeDocument(b: Buffer, start: number, end: number): Transc
   }
   writeLong(0);
 
-  const value = Buffer.allocUnsafe(w);
-  out.copy(value, 0, 0, w);
+  const value = out.subarray(base, w);
+  base = (w + 7) & ~7;
   return { value, publicationId, revision, title, creditCode };
 }
 

@@ -1,3 +1,5 @@
+// Before kafkajs loads (see kafkajs-grouping.ts).
+import { groupingState } from './kafkajs-grouping';
 import { ConfigResourceTypes, ConfigSource, Kafka, Partitioners, logLevel, type Admin, type Consumer, type ConsumerConfig, type Producer, type ProducerConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from 'pino';
 import { CRC32C_IMPLEMENTATION, useFastCrc32c } from './kafkajs-crc32c';
@@ -31,6 +33,8 @@ export function createKafka(settings: KafkaSettings): KafkaClients {
   // After the CRC32C: kafkajs's own produce encoder, kept for what the fast one leaves, loads the CRC.
   const produceEncoding = useFastProduceEncoding();
   if (produceEncoding !== 'fast') log.info({ produceEncoding }, 'kafkajs keeps its own produce request encoder: producing costs more CPU');
+  const grouping = groupingState();
+  if (grouping !== 'linear') log.info({ grouping }, 'kafkajs keeps its own grouping of messages by partition: large produce calls cost more CPU');
   const kafka = new Kafka({
     clientId: settings.clientId,
     brokers: [...settings.brokers],

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
-import { logLevel } from 'kafkajs';
+// Before kafkajs, as in a service: the runtime puts its grouping in place first (kafkajs-grouping.ts).
 import { createKafka } from './kafka';
+import { logLevel } from 'kafkajs';
 import { kafkajsLevel } from './kafkajs-log';
 import { createLogger } from './logger';
 

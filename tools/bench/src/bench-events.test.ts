@@ -19,6 +19,17 @@ describe('BatchRequestBytes', () => {
     expect(first.equals(copy)).toBe(true);
   });
 
+  it('a request given back is taken again with the next call\'s ids, byte for byte', () => {
+    const batch = new BatchRequestBytes(doc, 'tb', 4);
+    const first = batch.bytes(3);
+    batch.reuse(first);
+    const again = batch.bytes(9);
+    expect(again).toBe(first);
+    const expected = serialize({ items: Array.from({ length: 4 }, (_, i) => publishRequest(doc, 'tb', 9 * 4 + i)) });
+    expect(again.equals(expected)).toBe(true);
+    expect(batch.bytes(10)).not.toBe(first);
+  });
+
   it('refuses a sequence number too long for the ids', () => {
     expect(() => new BatchRequestBytes(doc, 'tb', 10).bytes(429_496_730)).toThrow(/not a 32-bit unsigned integer/);
   });

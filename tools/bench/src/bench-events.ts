@@ -98,6 +98,9 @@ function encode(data: Document, id: string): EncodedEvent {
  * encodes for the items `publishRequest(doc, tag, n * size + i)` (the ids have one length, so
  * patching them moves nothing).
  */
+/** Spare requests kept: more than the calls in flight of any cell. */
+const MAX_SPARE = 256;
+
 export class BatchRequestBytes {
   private readonly template: Buffer;
   /** Where each item's event id digits and publication id digits start. */
@@ -121,14 +124,26 @@ export class BatchRequestBytes {
     }
   }
 
+  /** Requests given back (see {@link reuse}): only their ids differ from the template. */
+  private readonly spare: Buffer[] = [];
+
   /** The request of call `n`: items n × size … n × size + size − 1. */
   bytes(n: number): Buffer {
-    const bytes = Buffer.from(this.template);
+    const bytes = this.spare.pop() ?? Buffer.from(this.template);
     for (let i = 0; i < this.size; i++) {
       const digits = idDigits(n * this.size + i);
       bytes.write(digits, this.digitOffsets[2 * i]!, 'latin1');
       bytes.write(digits, this.digitOffsets[2 * i + 1]!, 'latin1');
     }
     return bytes;
+  }
+
+  /**
+   * A request whose call has been answered, for a later call to take with new ids: a 200 KB
+   * copy of the template and its garbage less per call, on the two cores the gateway is
+   * measured on. Only for calls that completed (grpc-js has framed a copy of the bytes by then).
+   */
+  reuse(request: Buffer): void {
+    if (request.length === this.template.length && this.spare.length < MAX_SPARE) this.spare.push(request);
   }
 }

@@ -178,7 +178,11 @@ async function main(config: BenchConfig, work: string, aborted: Promise<never>):
               inFlight,
               firstSeq: batchSeq,
               latencies,
-              call: (n) => publishBatch(gatewayClient, batchRequests.bytes(n), batchSize, metadata, config.BENCH_CALL_DEADLINE),
+              call: async (n) => {
+                const request = batchRequests.bytes(n);
+                await publishBatch(gatewayClient, request, batchSize, metadata, config.BENCH_CALL_DEADLINE);
+                batchRequests.reuse(request);
+              },
             },
             { server: gateway.process.pid === undefined ? [] : [gateway.process.pid], kafka: kafkaPids },
             aborted,
