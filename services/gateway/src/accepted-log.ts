@@ -2,6 +2,7 @@ import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, r
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AcceptedEvent, PublicationRecord, RecordedEvent } from './accepted-event';
+import { JsonLineWriter } from './json-line-writer';
 import { LocationIndex } from './location-index';
 
 /**
@@ -254,14 +255,14 @@ export class AcceptedLog {
     this.pending = new Map();
     this.pendingSegment = segment.n;
     this.pendingEnd = segment.size;
-    this.stagedBytes = 0;
+    this.out.reset();
     this.stagedLines = 0;
     this.undo = [];
     let writing = false;
     try {
       build();
       if (this.stagedLines === 0) return;
-      const text = this.out.subarray(0, this.stagedBytes);
+      const text = this.out.bytes.subarray(0, this.out.length);
       writing = true;
       for (let written = 0; written < text.length; ) written += writeSync(segment.fd, text, written, text.length - written);
       if (segment.size === 0) segment.firstAt = this.pending.values().next().value?.[8] ?? this.now();
@@ -296,17 +297,8 @@ export class AcceptedLog {
     const segment = this.pendingSegment;
     const offset = this.pendingEnd;
     this.pending!.set(offset, line);
-    // Straight into the batch's bytes: no joining of the lines' strings, no measuring them twice.
-    const text = JSON.stringify(line);
-    const room = this.stagedBytes + 3 * text.length + 1;
-    if (room > this.out.length) {
-      const grown = Buffer.allocUnsafe(Math.max(room, 2 * this.out.length));
-      this.out.copy(grown, 0, 0, this.stagedBytes);
-      this.out = grown;
-    }
-    const bytes = this.out.write(text, this.stagedBytes, 'utf8') + 1;
-    this.out[this.stagedBytes + bytes - 1] = 0x0a;
-    this.stagedBytes += bytes;
+    // Straight into the batch's bytes, without the line as a string (json-line-writer.ts).
+    const bytes = this.out.line(line);
     this.pendingEnd += bytes;
     this.stagedNewest = Math.max(++this.stagedLines === 1 ? line[8] : this.stagedNewest, line[8]);
     if (line[0] !== null && line[1] !== null) this.undo.push([this.index.insert(idKey(line[0], line[1]), segment, offset), -1, -1]);
@@ -320,9 +312,8 @@ export class AcceptedLog {
   }
 
   private pendingEnd = 0;
-  /** The batch's lines as written to the segment: `stagedBytes` of `out`. */
-  private out = Buffer.allocUnsafe(64 * 1024);
-  private stagedBytes = 0;
+  /** The batch's lines as written to the segment. */
+  private readonly out = new JsonLineWriter();
   private stagedLines = 0;
   private stagedNewest = 0;
   /** How to take back what staging did to the index: slot, and its place before (-1: it was new). */
