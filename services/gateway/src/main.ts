@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { AlwaysOffSampler, NodeTracerProvider, ParentBasedSampler } from '@opentelemetry/sdk-trace-node';
 import { createLogger, GracefulShutdown } from '@gongkai/runtime';
 import { loadGatewayConfig } from './gateway-config';
@@ -6,6 +7,8 @@ import { startGateway } from './gateway-app';
 /** Wiring only: config, logger, the app, and shutdown on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
+  // Before any thread starts; V8 reads it at each full collection (see gateway-config.ts).
+  if (config.GATEWAY_HEAP_GROWING_PERCENT > 0) setFlagsFromString(`--heap-growing-percent=${config.GATEWAY_HEAP_GROWING_PERCENT}`);
   const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
   // The SDK: W3C trace context propagation and async context; exporters are the operator's
   // choice. Spans are recorded when the caller's trace is sampled; a call without a sampled
