@@ -58,6 +58,31 @@ describe("the gateway's request decoding (documents left for the producer thread
     expect(shared.buffer.byteLength).toBe(shared.byteLength);
   });
 
+  it('PublishBatch: a request in a buffer of its own is not copied; one inside a larger buffer is, alone', () => {
+    const bytes = usual.PublishBatch!.requestSerialize({ items: [{ eventId: 'evt-1', document: documentProto }, { eventId: 'evt-2', document: documentProto }] });
+    const alone = Buffer.allocUnsafeSlow(bytes.length);
+    bytes.copy(alone);
+    // As gRPC hands over a message that came in pieces: after its 5-byte frame header.
+    const framed = Buffer.allocUnsafeSlow(bytes.length + 5).fill(0xff);
+    bytes.copy(framed, 5);
+    const inLarger = Buffer.allocUnsafeSlow(bytes.length + 100).fill(0xff);
+    bytes.copy(inLarger, 40);
+    for (const [request, copied] of [
+      [alone, false],
+      [framed.subarray(5), false],
+      [inLarger.subarray(40, 40 + bytes.length), true],
+    ] as const) {
+      const items = (gateway.PublishBatch!.requestDeserialize(request) as { items: UndecodedDocumentRequest[] }).items;
+      expect(items.map((item) => item.eventId)).toEqual(['evt-1', 'evt-2']);
+      const shared = items[0]!.bytes;
+      expect(items[1]!.bytes).toBe(shared);
+      expect(shared.buffer === request.buffer).toBe(!copied);
+      // What crosses to the producer thread: the whole ArrayBuffer, at most a few bytes more than the request.
+      expect(shared.buffer.byteLength).toBeLessThanOrEqual(bytes.length + 5);
+      for (const item of items) expect(transcoded(item)!.equals(documentAvro)).toBe(true);
+    }
+  });
+
   it('Publish: the same for a single request; a request the scan cannot follow is decoded the usual way', () => {
     const bytes = usual.Publish!.requestSerialize({ eventId: 'evt-1', document: documentProto });
     const ours = gateway.Publish!.requestDeserialize(bytes) as UndecodedDocumentRequest;

@@ -156,13 +156,18 @@ export function ingestServiceForGateway(): ServiceDefinition {
   const decodeItem = service.Publish!.requestDeserialize as (bytes: Buffer) => DecodedPublishRequest;
   /** The requests in bytes [from, to) of `view` (as start, end pairs), each a document left undecoded or decoded now. */
   const requests = (view: Buffer, ranges: readonly number[], from: number, to: number): PublishRequestLike[] => {
-    // The documents cross to the producer thread in one copy: of these bytes alone, not of
-    // the (larger, shared) buffer gRPC read them into.
-    const own = withFastUtf8(Uint8Array.prototype.slice.call(view, from, to));
+    // The documents cross to the producer thread in one copy (structured clone copies a view's
+    // whole ArrayBuffer): of these bytes alone, not of a larger buffer gRPC read them into.
+    // A request in a buffer nearly of its own goes as it is, without copying it here first:
+    // gRPC joins a message that came in several pieces (every large batch) into a new buffer,
+    // its 5-byte frame header and then the message.
+    const whole = view.buffer.byteLength - view.byteLength <= OWN_BUFFER_SLACK;
+    const own = whole ? view : withFastUtf8(Uint8Array.prototype.slice.call(view, from, to));
+    const shift = whole ? 0 : from;
     const items: PublishRequestLike[] = [];
     for (let i = 0; i < ranges.length; i += 2) {
-      const start = ranges[i]! - from;
-      const end = ranges[i + 1]! - from;
+      const start = ranges[i]! - shift;
+      const end = ranges[i + 1]! - shift;
       const at = documentRequestAt(own, start, end);
       items.push(at ? new UndecodedDocumentRequest(at.eventId, own, start, end, at.documentStart, at.documentEnd, decodeItem) : decodeItem(own.subarray(start, end)));
     }
@@ -209,3 +214,6 @@ function certificateName(call: ServerUnaryCall<unknown, unknown>): string | unde
 function timestamp(ms: number): { seconds: string; nanos: number } {
   return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 };
 }
+
+/** Bytes of a request's buffer that may lie outside the request for it to be handed on whole. */
+const OWN_BUFFER_SLACK = 64;
