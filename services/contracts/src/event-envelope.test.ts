@@ -151,6 +151,31 @@ describe('event envelope', () => {
     expect(decodeEvent(asConsumed(encoded)).traceparent).toBeUndefined();
   });
 
+  it('checks each traceparent, the same one again and others after it', () => {
+    const encode = (traceparent: string) =>
+      encodeEvent({ type: 'publication.retracted', source: '/gongkai/test', data: sampleEvents()['publication.retracted'], traceparent }).headers.traceparent;
+    const other = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    for (const [traceparent, kept] of [
+      [TRACEPARENT, true],
+      [TRACEPARENT, true],
+      [`${TRACEPARENT}x`, false],
+      [TRACEPARENT.toUpperCase(), false],
+      [other, true],
+      ['00-00000000000000000000000000000000-b7ad6b7169203331-01', false],
+      [other, true],
+      ['', false],
+    ] as const) {
+      expect(encode(traceparent)).toBe(kept ? traceparent : undefined);
+    }
+    // The first traceparent a process sees is checked too, the empty one included.
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const fresh = require('./event-envelope') as typeof import('./event-envelope');
+      const first = fresh.encodeEvent({ type: 'publication.retracted', source: '/gongkai/test', data: sampleEvents()['publication.retracted'], traceparent: '' });
+      expect(first.headers).not.toHaveProperty('traceparent');
+    });
+  });
+
   describe('refuses what it cannot trust with a non-retriable error', () => {
     function decodeFailure(message: KafkaMessageLike): ContractError {
       try {

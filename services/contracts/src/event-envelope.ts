@@ -161,6 +161,14 @@ let scratch = Buffer.allocUnsafeSlow(64 * 1024);
 installAvroStringWriter();
 
 const TRACEPARENT = /^[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+/** The last traceparent found well formed: a batch's events all carry their call's. */
+let lastTraceparent: string | undefined;
+function wellFormedTraceparent(traceparent: string): boolean {
+  if (traceparent === lastTraceparent) return true;
+  if (!TRACEPARENT.test(traceparent)) return false;
+  lastTraceparent = traceparent;
+  return true;
+}
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
 /** Encodes and decodes events against one schema registry. */
@@ -232,7 +240,7 @@ export class EventCodec {
       [EVENT_HEADERS.contentType]: AVRO_CONTENT_TYPE,
     };
     // Tracing must never stop a publication: a malformed traceparent is left behind, not fatal.
-    if (input.traceparent !== undefined && TRACEPARENT.test(input.traceparent)) {
+    if (input.traceparent !== undefined && wellFormedTraceparent(input.traceparent)) {
       headers[EVENT_HEADERS.traceparent] = input.traceparent;
       if (input.tracestate) headers[EVENT_HEADERS.tracestate] = input.tracestate;
     }
