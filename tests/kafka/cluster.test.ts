@@ -30,6 +30,13 @@ describe('3-node local cluster', () => {
     }
   });
 
+  it("gives each node's G1 regions of 4 MiB, so that a produce request of up to 2 MB is not a humongous allocation", () => {
+    for (const { pid } of cluster.nodes) {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      expect(args.filter((a) => a.startsWith('-XX:G1HeapRegionSize'))).toEqual(['-XX:G1HeapRegionSize=4m']);
+    }
+  });
+
   it('keeps every acknowledged message when a node is killed mid-stream, and the node rejoins', async () => {
     const clients = testKafka(cluster.brokers);
     const topic = unique('ha');
