@@ -119,7 +119,6 @@ export class KafkaNode {
     // region or more is "humongous", which starts a concurrent collection. Measured under the
     // gateway benchmark's batches (requests of 0.2-0.9 MB): 43-45 concurrent cycles in a run
     // with 1 MiB regions, 2-3 with 4 MiB; 486-519 against 730-768 ms of pauses in all.
-
     const child = spawn(
       javaCommand(this.options.env),
       [
