@@ -35,6 +35,12 @@ export const benchVariables = {
   BENCH_GATEWAY_MAIN: env.string({ optional: true }),
   /** Extra Node.js options for the gateway child, space-separated (e.g. `--single-threaded-gc`). */
   BENCH_GATEWAY_NODE_ARGS: env.string({ optional: true }),
+  /**
+   * Write the gateway's and the echo server's output here and keep it (otherwise it goes to the
+   * run's scratch folder, removed after a good run): with `--trace-gc-nvp` in
+   * BENCH_GATEWAY_NODE_ARGS, gc-trace-summary reads the gateway's collections from it.
+   */
+  BENCH_LOG_DIR: env.string({ optional: true }),
   /** Write a CPU profile of the gateway child (`node --cpu-prof`) into this folder. */
   BENCH_PROFILE_DIR: env.string({ optional: true }),
   /** Also write the figures as JSON here. */

@@ -76,10 +76,12 @@ async function main(config: BenchConfig, work: string, aborted: Promise<never>):
     }
     progress(`Kafka at ${brokers.join(',')}`);
 
+    const logDir = config.BENCH_LOG_DIR ? resolve(config.BENCH_LOG_DIR) : work;
+    mkdirSync(logDir, { recursive: true });
     const echo = startNodeChild('echo server', join(__dirname, 'echo-server.js'), {
       cwd: REPO_ROOT,
       env: baseEnv({ ECHO_PORT: '0', ECHO_RECEIVE_WINDOW_BYTES: String(loadGatewayConfig().GATEWAY_RECEIVE_WINDOW_BYTES) }),
-      logFile: join(work, 'echo-server.log'),
+      logFile: join(logDir, 'echo-server.log'),
     });
     const echoPort = (JSON.parse(await echo.waitForLine((l) => l.startsWith('{"port"'), 30_000)) as { port: number }).port;
 
@@ -96,7 +98,7 @@ async function main(config: BenchConfig, work: string, aborted: Promise<never>):
         GATEWAY_CALLERS_FILE: join(REPO_ROOT, 'deploy/dev/callers.yaml'),
         LOG_LEVEL: 'warn',
       }),
-      logFile: join(work, 'gateway.log'),
+      logFile: join(logDir, 'gateway.log'),
       nodeArgs: [...(config.BENCH_GATEWAY_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     });
 
