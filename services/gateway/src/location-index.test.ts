@@ -58,4 +58,61 @@ describe('LocationIndex', () => {
     for (let i = 0; i < 7; i++) expect(index.find(`key-${i}`, at(2, i))).toBe(slots[i]);
     for (let i = 7; i < 107; i++) expect(index.offsetAt(index.find(`key-${i}`, any))).toBe(i);
   });
+
+  it('rebuilds a part at a time, at each reserve, and finds every entry meanwhile', () => {
+    const index = new LocationIndex(1 << 12);
+    const key = (i: number): string => `docs\u0000evt-${i}`;
+    let sawRebuilding = 0;
+    let n = 0;
+    // Batches as the accepted-events log makes them: reserve, then insert.
+    for (let batch = 0; batch < 600; batch++) {
+      index.reserve(100);
+      for (let j = 0; j < 100; j++, n++) index.insert(key(n), 1 + (n % 5), n);
+      if (index.rebuilding) sawRebuilding++;
+      if (batch % 50 === 0 || index.rebuilding) {
+        for (let i = batch % 13; i < n; i += 331) expect(index.offsetAt(index.find(key(i), at(1 + (i % 5), i)))).toBe(i);
+      }
+    }
+    // Rebuilds happened (4,096 slots grew to 131,072 for 60,000 entries), each over several batches.
+    expect(sawRebuilding).toBeGreaterThan(5);
+    while (index.rebuilding) index.reserve(0);
+    expect(index.size).toBe(n);
+    const misplaced = Array.from({ length: n }, (_, i) => i).filter((i) => index.offsetAt(index.find(key(i), at(1 + (i % 5), i))) !== i);
+    expect(misplaced).toEqual([]);
+    expect(index.find('docs\u0000never', any)).toBe(-1);
+  });
+
+  it('removes and repoints entries the rebuild has not moved yet, and keeps slots valid through the inserts reserved', () => {
+    const index = new LocationIndex(1 << 14);
+    const key = (i: number): string => `p\u0001pub-${i}`;
+    for (let i = 0; i < 8000; i++) index.insert(key(i), 1, i);
+    index.reserve(10_000); // past half full: a rebuild begins, nothing moved yet
+    expect(index.rebuilding).toBe(true);
+    const removed = [3, 500, 7999];
+    for (const i of removed) index.remove(index.find(key(i), any));
+    const repointed = Array.from({ length: 50 }, (_, j) => j * 150 + 1);
+    const slots = repointed.map((i) => index.find(key(i), any));
+    for (let i = 8000; i < 18_000; i++) index.insert(key(i), 2, i);
+    for (const [j, slot] of slots.entries()) index.repoint(slot, 3, repointed[j]!);
+    index.reserve(0); // moves a part: some entries now in the new table, some still in the old
+    expect(index.rebuilding).toBe(true);
+    const removedMidway = Array.from({ length: 200 }, (_, j) => 4 + j * 37).filter((i) => !repointed.includes(i));
+    for (const i of removedMidway) index.remove(index.find(key(i), any));
+    for (const i of removedMidway) expect(index.find(key(i), any)).toBe(-1);
+    removed.push(...removedMidway);
+    while (index.rebuilding) index.reserve(0);
+    expect(index.size).toBe(18_000 - removed.length);
+    for (const i of removed) expect(index.find(key(i), any)).toBe(-1);
+    for (const i of repointed) expect(index.find(key(i), at(3, i))).toBeGreaterThanOrEqual(0);
+    for (let i = 8000; i < 18_000; i += 7) expect(index.offsetAt(index.find(key(i), at(2, i)))).toBe(i);
+  });
+
+  it('finishes a rebuild under way before an insert that must grow begins another', () => {
+    const index = new LocationIndex(16);
+    // No reserve at all, as when the log is read at start: inserts grow the table themselves.
+    for (let i = 0; i < 50_000; i++) index.insert(`k-${i}`, 1, i);
+    expect(index.size).toBe(50_000);
+    const misplaced = Array.from({ length: 50_000 }, (_, i) => i).filter((i) => index.offsetAt(index.find(`k-${i}`, any)) !== i);
+    expect(misplaced).toEqual([]);
+  });
 });

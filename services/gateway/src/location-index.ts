@@ -5,13 +5,27 @@
  * and callers check it (`matches`), so two keys with the same 64-bit hash only cost a second
  * look. Open addressing with linear probing; removed entries leave a mark that lookups pass
  * over, and the table is rebuilt (twice the size if it must) when marks and entries fill half.
+ *
+ * A rebuild moves its entries a part at a time, at each {@link reserve}, not in one go: moving
+ * a million entries at once held the gRPC thread for about 100 ms (two million: 180 ms) while
+ * every call waited. Until the old table is empty, lookups look in both. A slot number (what
+ * `find` and `insert` return) stays valid until the next `reserve` or the next `insert` that
+ * must grow the table; `reserve(n)` promises that the next n inserts do not.
  */
 export class LocationIndex {
   /** Four words a slot: hash 1, hash 2, segment, offset. Segment 0 marks an empty slot. */
   private slots: Uint32Array;
   private mask: number;
+  /** Entries held, in both tables. */
   private live = 0;
+  /** Slots of `slots` taken, by entries or removal marks. */
   private used = 0;
+  /** The table a rebuild is emptying into `slots`; its slots from `moved` on still hold their entries. */
+  private old: Uint32Array | undefined;
+  private oldMask = 0;
+  private moved = 0;
+  /** Entries still in `old`. */
+  private inOld = 0;
   private h1 = 0;
   private h2 = 0;
 
@@ -26,28 +40,33 @@ export class LocationIndex {
     return this.live;
   }
 
+  /** Whether a rebuild is still moving entries (lookups look in two tables meanwhile). */
+  get rebuilding(): boolean {
+    return this.old !== undefined;
+  }
+
   /**
    * The slot of the entry for `key` — the first whose place `matches` accepts among those with
    * the key's hash — or -1.
    */
   find(key: string, matches: (segment: number, offset: number) => boolean): number {
     this.hash(key);
-    const { slots, mask, h1, h2 } = this;
-    for (let i = h1 & mask; ; i = (i + 1) & mask) {
-      const at = i * 4;
-      const segment = slots[at + 2]!;
-      if (segment === EMPTY) return -1;
-      if (segment !== REMOVED && slots[at] === h1 && slots[at + 1] === h2 && matches(segment, slots[at + 3]!)) return i;
-    }
+    const { h1, h2 } = this;
+    const slot = probe(this.slots, this.mask, h1, h2, matches);
+    if (slot >= 0 || !this.old) return slot;
+    const inOld = probe(this.old, this.oldMask, h1, h2, matches);
+    return inOld < 0 ? -1 : IN_OLD + inOld;
   }
 
   /**
-   * Makes room for `count` more entries now (which may renumber every slot), so that the next
-   * `count` inserts move no entry: a slot found after this stays valid through them.
+   * Makes room for `count` more entries now, so that the next `count` inserts move no entry:
+   * a slot found after this stays valid through them. A rebuild under way moves a part of its
+   * entries first (which may renumber them).
    */
   reserve(count: number): void {
+    if (this.old) this.move(Math.max(MOVE_AT_LEAST, MOVE_PER_ENTRY * count));
     const size = this.mask + 1;
-    if ((this.used + count) * 2 <= size) return;
+    if ((this.used + this.inOld + count) * 2 <= size) return;
     let grown = size;
     while ((this.live + count) * 4 > grown) grown *= 2;
     this.rebuild(grown);
@@ -56,57 +75,82 @@ export class LocationIndex {
   /** Adds an entry (the caller has found none for the key); returns its slot. */
   insert(key: string, segment: number, offset: number): number {
     if (segment === EMPTY || segment === REMOVED) throw new RangeError(`LocationIndex: segment ${segment} is reserved`);
-    if ((this.used + 1) * 2 > this.mask + 1) this.rebuild(this.live * 4 > this.mask + 1 ? (this.mask + 1) * 2 : this.mask + 1);
+    if ((this.used + this.inOld + 1) * 2 > this.mask + 1) this.rebuild(this.live * 4 > this.mask + 1 ? (this.mask + 1) * 2 : this.mask + 1);
     this.hash(key);
-    return this.place(this.h1, this.h2, segment, offset, true);
+    this.live++;
+    return this.place(this.h1, this.h2, segment, offset);
   }
 
   /** Points an entry elsewhere. */
   repoint(slot: number, segment: number, offset: number): void {
-    this.slots[slot * 4 + 2] = segment;
-    this.slots[slot * 4 + 3] = offset;
+    const table = this.tableOf(slot);
+    table[wordOf(slot) + 2] = segment;
+    table[wordOf(slot) + 3] = offset;
   }
 
   remove(slot: number): void {
-    this.slots[slot * 4 + 2] = REMOVED;
+    const table = this.tableOf(slot);
+    table[wordOf(slot) + 2] = REMOVED;
     this.live--;
+    if (table === this.old) this.inOld--;
   }
 
   segmentAt(slot: number): number {
-    return this.slots[slot * 4 + 2]!;
+    return this.tableOf(slot)[wordOf(slot) + 2]!;
   }
 
   offsetAt(slot: number): number {
-    return this.slots[slot * 4 + 3]!;
+    return this.tableOf(slot)[wordOf(slot) + 3]!;
   }
 
-  private place(h1: number, h2: number, segment: number, offset: number, reuse: boolean): number {
+  private tableOf(slot: number): Uint32Array {
+    return slot >= IN_OLD ? this.old! : this.slots;
+  }
+
+  /** Into `slots`, reusing a removal mark on the way; returns the slot. */
+  private place(h1: number, h2: number, segment: number, offset: number): number {
     const { slots, mask } = this;
     for (let i = h1 & mask; ; i = (i + 1) & mask) {
       const at = i * 4;
       const taken = slots[at + 2]!;
-      if (taken === EMPTY || (reuse && taken === REMOVED)) {
+      if (taken === EMPTY || taken === REMOVED) {
         if (taken === EMPTY) this.used++;
         slots[at] = h1;
         slots[at + 1] = h2;
         slots[at + 2] = segment;
         slots[at + 3] = offset;
-        this.live++;
         return i;
       }
     }
   }
 
+  /** Begins moving every entry into a new table of `size` slots (first finishing a rebuild under way). */
   private rebuild(size: number): void {
-    const old = this.slots;
+    if (this.old) this.move(Infinity);
+    this.old = this.slots;
+    this.oldMask = this.mask;
+    this.moved = 0;
+    this.inOld = this.live;
     this.slots = new Uint32Array(size * 4);
     this.mask = size - 1;
-    this.live = 0;
     this.used = 0;
-    for (let at = 0; at < old.length; at += 4) {
+  }
+
+  /** Moves the entries of the old table's next `count` slots; drops the old table once they are all moved. */
+  private move(count: number): void {
+    const old = this.old!;
+    const end = Math.min(old.length / 4, this.moved + count);
+    for (let i = this.moved; i < end; i++) {
+      const at = i * 4;
       const segment = old[at + 2]!;
-      if (segment !== EMPTY && segment !== REMOVED) this.place(old[at]!, old[at + 1]!, segment, old[at + 3]!, false);
+      if (segment === EMPTY || segment === REMOVED) continue;
+      this.place(old[at]!, old[at + 1]!, segment, old[at + 3]!);
+      // A mark, not an empty slot: lookups in the old table still pass over it to what lies beyond.
+      old[at + 2] = REMOVED;
+      this.inOld--;
     }
+    this.moved = end;
+    if (end === old.length / 4) this.old = undefined;
   }
 
   /**
@@ -130,6 +174,30 @@ export class LocationIndex {
 
 const EMPTY = 0;
 const REMOVED = 0xffffffff;
+/** Slot numbers from here on are the old table's, while a rebuild is under way (tables stay far below 2^30 slots). */
+const IN_OLD = 2 ** 30;
+/**
+ * Old slots a `reserve` moves: at least this many, and this many per entry reserved. Four per
+ * entry empty the old table (twice as many slots as the new one has room for before it must
+ * grow again at half full, a quarter of them holding entries) well before the new one fills.
+ */
+const MOVE_AT_LEAST = 4096;
+const MOVE_PER_ENTRY = 4;
+
+/** Where a slot's four words start in its table. */
+function wordOf(slot: number): number {
+  return (slot >= IN_OLD ? slot - IN_OLD : slot) * 4;
+}
+
+/** The slot in `table` of the first entry with these hashes whose place `matches` accepts, or -1. */
+function probe(table: Uint32Array, mask: number, h1: number, h2: number, matches: (segment: number, offset: number) => boolean): number {
+  for (let i = h1 & mask; ; i = (i + 1) & mask) {
+    const at = i * 4;
+    const segment = table[at + 2]!;
+    if (segment === EMPTY) return -1;
+    if (segment !== REMOVED && table[at] === h1 && table[at + 1] === h2 && matches(segment, table[at + 3]!)) return i;
+  }
+}
 
 function fmix32(h: number): number {
   h ^= h >>> 16;

@@ -8,8 +8,8 @@
  *     ACCEPTED_BENCH_EVENTS   events per cell (default 200000)
  *
  * Printed per cell: wall and CPU µs per event of recording alone (making the events is not
- * timed), then for the log: a lookup of a known id and of an unknown one, and a restart (reading
- * the files back into the index).
+ * timed) and the longest batch (when the log's index grows, say), then for the log: a lookup
+ * of a known id and of an unknown one, and a restart (reading the files back into the index).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -73,23 +73,26 @@ function batchOf(ids: () => string, seq: { n: number }): RecordedEvent[] {
   });
 }
 
-/** Records EVENTS events; returns wall and CPU µs per event of the record calls alone, and the ids. */
-function fill(store: Store, ids: () => string): { wall: number; cpu: number; recorded: string[] } {
+/** Records EVENTS events; returns wall and CPU µs per event of the record calls alone, the longest call in ms, and the ids. */
+function fill(store: Store, ids: () => string): { wall: number; cpu: number; longestMs: number; recorded: string[] } {
   const seq = { n: 0 };
   const recorded: string[] = [];
   let wall = 0n;
   let cpu = 0;
+  let longest = 0n;
   for (let i = 0; i < EVENTS / BATCH; i++) {
     const batch = batchOf(ids, seq);
     recorded.push(batch[i % BATCH]!.eventId);
     const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     store.record(batch);
-    wall += process.hrtime.bigint() - t0;
+    const took = process.hrtime.bigint() - t0;
+    wall += took;
+    if (took > longest) longest = took;
     const c = process.cpuUsage(c0);
     cpu += c.user + c.system;
   }
-  return { wall: Number(wall) / 1000 / EVENTS, cpu: cpu / EVENTS, recorded };
+  return { wall: Number(wall) / 1000 / EVENTS, cpu: cpu / EVENTS, longestMs: Number(longest) / 1e6, recorded };
 }
 
 function microsEach(times: number, f: (i: number) => unknown): number {
@@ -113,7 +116,7 @@ function main(): void {
       try {
         const retention = 30 * 86_400_000;
         const store: Store = kind === 'log' ? new AcceptedLog(join(dir, 'accepted'), retention) : sqliteStore(dir);
-        const { wall, cpu, recorded } = fill(store, makeIds());
+        const { wall, cpu, longestMs, recorded } = fill(store, makeIds());
         let extra = ['—', '—', '—'];
         if (store instanceof AcceptedLog) {
           microsEach(recorded.length, (i) => store.find('docs-system', recorded[i]!)); // warm-up
@@ -127,14 +130,14 @@ function main(): void {
         } else {
           store.close();
         }
-        rows.push([order, kind, wall.toFixed(1), cpu.toFixed(1), ...extra]);
+        rows.push([order, kind, wall.toFixed(1), cpu.toFixed(1), longestMs.toFixed(1), ...extra]);
         process.stderr.write(`${order} ids, ${kind}: ${wall.toFixed(1)} µs per event\n`);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
     }
   }
-  const head = ['ids', 'store', 'wall µs/event', 'CPU µs/event', 'find known µs', 'find unknown µs', 'restart ms'];
+  const head = ['ids', 'store', 'wall µs/event', 'CPU µs/event', 'longest batch ms', 'find known µs', 'find unknown µs', 'restart ms'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log(`Recording ${EVENTS.toLocaleString('en')} accepted events in batches of ${BATCH} (one write or transaction each)\n`);
