@@ -177,9 +177,11 @@ const REMOVED = 0xffffffff;
 /** Slot numbers from here on are the old table's, while a rebuild is under way (tables stay far below 2^30 slots). */
 const IN_OLD = 2 ** 30;
 /**
- * Old slots a `reserve` moves: at least this many, and this many per entry reserved. Four per
- * entry empty the old table (twice as many slots as the new one has room for before it must
- * grow again at half full, a quarter of them holding entries) well before the new one fills.
+ * Old slots a `reserve` moves: at least this many, and this many per entry reserved. A rebuild
+ * leaves an old table of S slots holding at most S/2 entries, and a new one of 2S slots or more
+ * that must grow again at S. Four old slots per new entry empty the old table after S/4 new
+ * entries, when the new one holds at most 3S/4: the old table is always gone before the next
+ * rebuild would have to move the rest of it in one go.
  */
 const MOVE_AT_LEAST = 4096;
 const MOVE_PER_ENTRY = 4;
