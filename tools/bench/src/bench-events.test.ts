@@ -1,5 +1,5 @@
 import { loadIngestService, type ingestApi } from '@gongkai/contracts';
-import { BatchRequestBytes, eventId, idDigits, publishRequest, seqOfIdDigits, sizedDocument } from './bench-events';
+import { BatchRequestBytes, eventId, idDigits, publishRequest, seqOfIdDigits, sizedDocument, writeIdDigits } from './bench-events';
 
 describe('BatchRequestBytes', () => {
   const serialize = loadIngestService().gongkai.hub.v1.IngestService.service.PublishBatch.requestSerialize as (r: ingestApi.PublishBatchRequest) => Buffer;
@@ -56,5 +56,16 @@ describe('seqOfIdDigits', () => {
     expect(seqOfIdDigits('3D5F09A2')).toBeUndefined();
     expect(seqOfIdDigits('000000042')).toBeUndefined();
     expect(seqOfIdDigits('')).toBeUndefined();
+  });
+});
+
+describe('writeIdDigits', () => {
+  it('writes the bytes of idDigits, and only those', () => {
+    const bytes = Buffer.alloc(12, 0x2e);
+    for (const seq of [0, 1, 15, 16, 255, 65_536, 123_456_789, 0xffffffff]) {
+      writeIdDigits(bytes, 2, seq);
+      expect(bytes.toString('latin1')).toBe(`..${idDigits(seq)}..`);
+    }
+    expect(() => writeIdDigits(bytes, 2, -1)).toThrow(/not a 32-bit unsigned integer/);
   });
 });

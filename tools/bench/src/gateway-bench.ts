@@ -22,6 +22,7 @@ import { KAFKA_VERSION, LocalKafka, freePort } from '@gongkai/local-kafka';
 import { createKafka, createLogger, ensureTopics } from '@gongkai/runtime';
 import type { Message, Producer } from 'kafkajs';
 import { loadBenchConfig, type BenchConfig } from './bench-config';
+import { readBatchAnswer } from './batch-answer';
 import { BatchRequestBytes, encodedEvent, publishRequest, sizedDocument, type SizedDocument } from './bench-events';
 import { startNodeChild, stopAllChildren } from './child-process';
 import { atLeast, atMost, formatCount, formatMs, formatRatio, formatTable, type GoalCheck } from './latency-summary';
@@ -304,18 +305,25 @@ function publish(client: IngestClient, request: ingestApi.PublishRequest, metada
   });
 }
 
-/** One PublishBatch call, its request already encoded (BatchRequestBytes); every item must be published. */
+/**
+ * One PublishBatch call, its request already encoded (BatchRequestBytes); every item must be
+ * published. The answer is counted from its bytes (batch-answer.ts) and decoded only to say
+ * what went wrong.
+ */
 async function publishBatch(client: IngestClient, request: Buffer, items: number, metadata: Metadata, deadlineMs: number): Promise<void> {
   const method = client.constructor as unknown as { service: { PublishBatch: { path: string; responseDeserialize: (b: Buffer) => ingestApi.PublishBatchResponse__Output } } };
   const { path, responseDeserialize } = method.service.PublishBatch;
-  const response = await new Promise<ingestApi.PublishBatchResponse__Output>((resolve, reject) => {
-    client.makeUnaryRequest(path, (b: Buffer) => b, responseDeserialize, request, metadata.clone(), { deadline: Date.now() + deadlineMs }, (err: ServiceError | null, value?: ingestApi.PublishBatchResponse__Output) =>
+  const bytes = await new Promise<Buffer>((resolve, reject) => {
+    client.makeUnaryRequest(path, (b: Buffer) => b, (b: Buffer) => b, request, metadata.clone(), { deadline: Date.now() + deadlineMs }, (err: ServiceError | null, value?: Buffer) =>
       err || !value ? reject(err ?? new Error('empty response')) : resolve(value),
     );
   });
+  const answer = readBatchAnswer(bytes);
+  if (answer.results === items && answer.published === items) return;
+  const response = responseDeserialize(bytes);
   const refused = response.results.filter((r) => !r.published);
   if (refused.length > 0) throw new Error(`${refused.length} of ${items} batch items refused: ${refused[0]?.error?.message ?? ''}`);
-  if (response.results.length !== items) throw new Error(`${response.results.length} results for ${items} batch items`);
+  throw new Error(`${response.results.length} results for ${items} batch items`);
 }
 
 /** Publishes until the gateway answers OK: it serves once Kafka and its topic are there. */
