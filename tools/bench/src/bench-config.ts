@@ -20,9 +20,10 @@ export const benchVariables = {
   /**
    * Each cell's measured seconds are split into this many rounds that alternate between the
    * server and its baseline (echo, raw kafkajs), each round with its share of the warm-up (at
-   * least 1 s): both then see the same drift in the machine's speed.
+   * least 1 s): both then see the same drift in the machine's speed. The order turns round in
+   * every other round (a b, b a, …), so an even number cancels a steady drift (load-loop.ts).
    */
-  BENCH_ROUNDS: env.integer({ default: 3, min: 1, max: 20 }),
+  BENCH_ROUNDS: env.integer({ default: 4, min: 1, max: 20 }),
   /** Sizes of the unary events' Avro value, in bytes. */
   BENCH_EVENT_BYTES: list({ default: [2048, 20_480], max: 4 * 1024 * 1024 }),
   /** Calls in flight for unary Publish. */

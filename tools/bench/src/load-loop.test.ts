@@ -26,7 +26,7 @@ describe('merged', () => {
 });
 
 describe('alternating', () => {
-  it('runs the two sides in turn, round by round, each with its own pool of latencies', async () => {
+  it('runs the two sides in turn, round by round, the order turned in every other round, each with its own pool of latencies', async () => {
     const order: string[] = [];
     const side = (name: string, latency: number) => (latencies: number[], r: number) => {
       order.push(`${name}${r}`);
@@ -34,10 +34,18 @@ describe('alternating', () => {
       return Promise.resolve(round(100 * (r + 1), [latency + r], { server: 10 * (r + 1) }));
     };
     const [a, b] = await alternating(3, side('a', 5), side('b', 50));
-    expect(order).toEqual(['a0', 'b0', 'a1', 'b1', 'a2', 'b2']);
+    expect(order).toEqual(['a0', 'b0', 'b1', 'a1', 'a2', 'b2']);
     expect(a.callsPerSecond).toBe(200);
     expect(b.cpu).toEqual({ server: 20 });
     expect(a.maxMs).toBe(7);
     expect(b.p50Ms).toBe(51);
+  });
+
+  it('gives neither side an edge over an even number of rounds on a machine whose speed drifts steadily', async () => {
+    let slot = 0;
+    // Each round measures 1,000 calls/s more than the one before it, whichever side runs it.
+    const side = () => () => Promise.resolve(round(1000 * ++slot, [1], {}));
+    const [a, b] = await alternating(4, side(), side());
+    expect(a.callsPerSecond).toBe(b.callsPerSecond);
   });
 });
