@@ -24,7 +24,7 @@ describe('JsonLineWriter', () => {
     '\u2028\u2029',
     '\ufffd',
   ];
-  const numbers = [0, 1, 9, 10, 99, 100, 1_733_300_000_000, Number.MAX_SAFE_INTEGER, -1, -1_733_300_000_000, 1.5, 2 ** 60, Number.NaN, Number.POSITIVE_INFINITY, -0];
+  const numbers = [0, 1, 9, 10, 99, 100, 99_999_999, 100_000_000, 100_000_001, 1_000_000_007, 1_733_300_000_000, 1_700_000_000_000, Number.MAX_SAFE_INTEGER, -1, -1_733_300_000_000, 1.5, 2 ** 60, Number.NaN, Number.POSITIVE_INFINITY, -0];
 
   it('writes each string, number and null exactly as JSON.stringify does', () => {
     const w = new JsonLineWriter(16);
