@@ -41,25 +41,90 @@ describe('BatchingPublisher', () => {
     for (const key of new Set(keys)) expect(new Set(positions.filter((_, i) => keys[i] === key).map((p) => p.partition)).size).toBe(1);
   });
 
-  it("sends the next request before answering the last one's records, and drains only once all are answered", async () => {
-    const events: string[] = [];
-    let requests = 0;
-    const producer = {
-      sendBatch: async (batch: ProducerBatch): Promise<RecordMetadata[]> => {
-        const n = ++requests;
-        events.push(`request ${n} sent`);
-        await new Promise((r) => setTimeout(r, 10));
-        const messages = batch.topicMessages![0]!.messages;
-        return [{ topicName: 't', partition: messages[0]!.partition!, errorCode: 0, baseOffset: String(10 * n) }];
-      },
-    } as unknown as Producer;
-    const publisher = new BatchingPublisher({ producers: [producer], partitionsOf: async () => 1, lingerMs: 1 });
-    const answered = (key: string) => (error: unknown) => events.push(error ? `${key} failed` : `${key} answered`);
-    publisher.publishThen(record('a'), answered('a'));
-    await new Promise((r) => setTimeout(r, 3)); // request 1 is in flight
-    publisher.publishThen(record('b'), answered('b'));
-    await publisher.drain();
-    expect(events).toEqual(['request 1 sent', 'request 2 sent', 'a answered', 'b answered']);
+  describe('after a request returns', () => {
+    /** A producer whose requests return when the test says, each a partition's base offset 100 × n. */
+    function manualProducer() {
+      const requests: { keys: string[]; reply: () => void }[] = [];
+      const producer = {
+        sendBatch: (batch: ProducerBatch) =>
+          new Promise<RecordMetadata[]>((resolve) => {
+            const messages = batch.topicMessages![0]!.messages;
+            const n = requests.length;
+            requests.push({
+              keys: messages.map((m) => String(m.key)),
+              reply: () => resolve([{ topicName: 't', partition: messages[0]!.partition!, errorCode: 0, baseOffset: String(100 * n) }]),
+            });
+          }),
+      } as unknown as Producer;
+      return { producer, requests };
+    }
+
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('lets the next request linger, so it carries what arrives meanwhile, and answers the last one first', async () => {
+      const { producer, requests } = manualProducer();
+      const publisher = new BatchingPublisher({ producers: [producer], partitionsOf: async () => 1, lingerMs: 5 });
+      const answers: string[] = [];
+      const answered = (key: string) => (error: unknown, position?: { offset: string }) => answers.push(error ? `${key} failed` : `${key}@${position?.offset}`);
+      publisher.publishThen(record('a'), answered('a'));
+      await jest.advanceTimersByTimeAsync(4);
+      expect(requests).toHaveLength(0); // an idle producer lingers from the first record
+      await jest.advanceTimersByTimeAsync(1);
+      expect(requests.map((r) => r.keys)).toEqual([['a']]);
+
+      publisher.publishThen(record('b'), answered('b')); // while request 1 is in flight
+      requests[0]!.reply();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(answers).toEqual(['a@0']);
+      await jest.advanceTimersByTimeAsync(3);
+      publisher.publishThen(record('c'), answered('c')); // while request 2 lingers
+      await jest.advanceTimersByTimeAsync(1);
+      expect(requests).toHaveLength(1);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(requests.map((r) => r.keys)).toEqual([['a'], ['b', 'c']]);
+
+      requests[1]!.reply();
+      await jest.advanceTimersByTimeAsync(0);
+      await publisher.drain();
+      expect(answers).toEqual(['a@0', 'b@100', 'c@101']);
+    });
+
+    it("sends a request that is already full at once, before answering the last one's records", async () => {
+      const { producer, requests } = manualProducer();
+      const publisher = new BatchingPublisher({ producers: [producer], partitionsOf: async () => 1, lingerMs: 5, maxBatch: 2 });
+      const events: string[] = [];
+      // Each answer notes how many requests had gone by then.
+      const answered = (key: string) => (error: unknown) => events.push(`${key} ${error ? 'failed' : 'answered'} after ${requests.length}`);
+      publisher.publishThen(record('a'), answered('a'));
+      await jest.advanceTimersByTimeAsync(5);
+      for (const key of ['b', 'c', 'd']) publisher.publishThen(record(key), answered(key));
+      requests[0]!.reply();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(requests.map((r) => r.keys)).toEqual([['a'], ['b', 'c']]);
+      // d does not fill a request: it lingers after request 2 returns.
+      requests[1]!.reply();
+      await jest.advanceTimersByTimeAsync(4);
+      expect(requests).toHaveLength(2);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(requests.map((r) => r.keys)).toEqual([['a'], ['b', 'c'], ['d']]);
+      requests[2]!.reply();
+      await jest.advanceTimersByTimeAsync(0);
+      await publisher.drain();
+      expect(events).toEqual(['a answered after 2', 'b answered after 2', 'c answered after 2', 'd answered after 3']);
+    });
+
+    it('counts a request full by its bytes as well as its records', async () => {
+      const { producer, requests } = manualProducer();
+      const publisher = new BatchingPublisher({ producers: [producer], partitionsOf: async () => 1, lingerMs: 5, maxBatchBytes: 10_000 });
+      const sized = (key: string): OutgoingRecord => ({ topic: 't', key, value: Buffer.alloc(6_000), headers: {} });
+      publisher.publishThen(sized('a'), () => undefined);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(requests).toHaveLength(0);
+      publisher.publishThen(sized('b'), () => undefined); // 12 KB waiting: full, goes without lingering
+      await jest.advanceTimersByTimeAsync(0);
+      expect(requests.map((r) => r.keys)).toEqual([['a']]);
+    });
   });
 
   it('keeps one request in flight per producer while several producers overlap', async () => {
