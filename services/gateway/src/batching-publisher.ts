@@ -152,7 +152,7 @@ export class BatchingPublisher {
     // What arrived meanwhile goes at once if it fills a request, else after lingering here too:
     // a produce request costs the broker about as much as a few dozen records of 2 KB on top of
     // theirs (docs/decisions/013), and sent as soon as the last returned, the gateway's requests
-    // carried a fifth of what they could. This request's records are answered on the next turn,
+    // carried a sixth of what they could. This request's records are answered on the next turn,
     // after a full request is on its way (their answers, a digest and a reply each, would
     // otherwise stand between one request and the next) or while the next one lingers.
     if (shard.queue.length > 0) this.schedule(shard);
