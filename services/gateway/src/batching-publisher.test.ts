@@ -62,6 +62,34 @@ describe('BatchingPublisher', () => {
     beforeEach(() => jest.useFakeTimers());
     afterEach(() => jest.useRealTimers());
 
+    it('by default sends an idle producer\'s records on the next turn, together, and a busy one\'s the moment the last request returns', async () => {
+      const { producer, requests } = manualProducer();
+      const publisher = new BatchingPublisher({ producers: [producer], partitionsOf: async () => 1 });
+      const answers: string[] = [];
+      // Each answer notes how many requests had gone by then.
+      const answered = (key: string) => (error: unknown, position?: { offset: string }) =>
+        answers.push(`${key}${error ? ' failed' : `@${position?.offset}`} after ${requests.length}`);
+      publisher.publishThen(record('a'), answered('a'));
+      publisher.publishThen(record('b'), answered('b')); // handed over in the same turn
+      expect(requests).toHaveLength(0);
+      await jest.advanceTimersByTimeAsync(0); // no timer passes: an immediate, not a linger
+      expect(requests.map((r) => r.keys)).toEqual([['a', 'b']]);
+
+      publisher.publishThen(record('c'), answered('c')); // while request 1 is in flight
+      await jest.advanceTimersByTimeAsync(50);
+      expect(requests).toHaveLength(1); // one request in flight per producer
+      publisher.publishThen(record('d'), answered('d'));
+      requests[0]!.reply();
+      await jest.advanceTimersByTimeAsync(0); // the clock stands still: nothing lingers
+      expect(requests.map((r) => r.keys)).toEqual([['a', 'b'], ['c', 'd']]);
+      expect(answers).toEqual(['a@0 after 2', 'b@1 after 2']); // request 2 went before request 1's answers
+
+      requests[1]!.reply();
+      await jest.advanceTimersByTimeAsync(0);
+      await publisher.drain();
+      expect(answers).toEqual(['a@0 after 2', 'b@1 after 2', 'c@100 after 2', 'd@101 after 2']);
+    });
+
     it('lets the next request linger, so it carries what arrives meanwhile, and answers the last one first', async () => {
       const { producer, requests } = manualProducer();
       const publisher = new BatchingPublisher({ producers: [producer], partitionsOf: async () => 1, lingerMs: 5 });

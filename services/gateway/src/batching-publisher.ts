@@ -36,8 +36,12 @@ export interface BatchingPublisherOptions {
   /** Partition count per topic, looked up once (topics are created before the gateway serves). */
   readonly partitionsOf: (topic: string) => Promise<number>;
   /**
-   * How long a request waits to fill before it goes, unless it is full first: from its first
-   * record when its producer is idle, from the previous request's return when it is busy.
+   * 0 (the default): a request goes as soon as its producer is free: an idle producer's on the
+   * next turn of the event loop (so records handed over together go together), a busy one's the
+   * moment the previous request returns, with everything gathered meanwhile (up to full).
+   * Above 0: a request waits this long to fill, unless it is full first: from its first record
+   * when its producer is idle, from the previous request's return when it is busy. That costs
+   * each call up to this much latency for fewer, larger requests (decisions 013 and 014).
    */
   readonly lingerMs?: number;
   readonly maxBatch?: number;
@@ -55,16 +59,19 @@ interface Shard {
   /** Sum of the queue's `bytes`. */
   queuedBytes: number;
   busy: boolean;
-  timer: NodeJS.Timeout | undefined;
+  /** The pending start of the next request: a timeout when lingering, else an immediate. */
+  timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
 }
 
 /**
- * Gathers records from concurrent calls into produce requests (acks=all, idempotent), the way a
- * Java producer's linger does; kafkajs sends one request per `send` call otherwise. Each caller
- * learns its own partition and offset: the partition is chosen here with Kafka's default
- * murmur2 partitioner (murmur2-partitioner.ts), so the offset is the partition's base offset
- * plus the record's place among that partition's records in the request. A partition's records always go through the
- * same producer, one request at a time, so they stay in the order their calls arrived.
+ * Gathers records from concurrent calls into produce requests (acks=all, idempotent): what
+ * arrives while a producer's request is in flight goes together in its next one, so requests
+ * grow with the load by themselves; kafkajs sends one request per `send` call otherwise. Each
+ * caller learns its own partition and offset: the partition is chosen here with Kafka's default
+ * murmur2 partitioner (murmur2-partitioner.ts), so the offset is the partition's base offset plus
+ * the record's place among that partition's records in the request. A partition's records always
+ * go through the same producer, one request at a time, so they stay in the order their calls
+ * arrived.
  */
 export class BatchingPublisher {
   private readonly shards: Shard[];
@@ -77,7 +84,7 @@ export class BatchingPublisher {
 
   constructor(private readonly options: BatchingPublisherOptions) {
     if (options.producers.length === 0) throw new RangeError('BatchingPublisher needs at least one producer');
-    this.lingerMs = options.lingerMs ?? 5;
+    this.lingerMs = options.lingerMs ?? 0;
     this.maxBatch = options.maxBatch ?? 500;
     this.maxBatchBytes = options.maxBatchBytes ?? 900 * 1024;
     this.shards = options.producers.map((producer) => ({ producer, queue: [], queuedBytes: 0, busy: false, timer: undefined }));
@@ -120,18 +127,26 @@ export class BatchingPublisher {
     return new Promise((done) => this.idle.add(done));
   }
 
-  private schedule(shard: Shard): void {
+  /** Starts the shard's next request now, or sets when it will start. */
+  private schedule(shard: Shard, returned = false): void {
     if (shard.busy) return; // the request in flight takes the queue when it returns
-    if (shard.queue.length >= this.maxBatch || shard.queuedBytes >= this.maxBatchBytes) {
-      if (shard.timer) clearTimeout(shard.timer);
-      shard.timer = undefined;
+    if ((returned && this.lingerMs === 0) || shard.queue.length >= this.maxBatch || shard.queuedBytes >= this.maxBatchBytes) {
+      this.cancelTimer(shard);
       void this.sendNext(shard);
-    } else {
-      shard.timer ??= setTimeout(() => {
+    } else if (shard.timer === undefined) {
+      const start = () => {
         shard.timer = undefined;
         void this.sendNext(shard);
-      }, this.lingerMs);
+      };
+      shard.timer = this.lingerMs === 0 ? setImmediate(start) : setTimeout(start, this.lingerMs);
     }
+  }
+
+  private cancelTimer(shard: Shard): void {
+    if (shard.timer === undefined) return;
+    if (this.lingerMs === 0) clearImmediate(shard.timer as NodeJS.Immediate);
+    else clearTimeout(shard.timer as NodeJS.Timeout);
+    shard.timer = undefined;
   }
 
   private async sendNext(shard: Shard): Promise<void> {
@@ -149,13 +164,11 @@ export class BatchingPublisher {
     shard.queuedBytes -= bytes;
     const answer = await this.send(shard.producer, batch);
     shard.busy = false;
-    // What arrived meanwhile goes at once if it fills a request, else after lingering here too:
-    // a produce request costs the broker about as much as a few dozen records of 2 KB on top of
-    // theirs (docs/decisions/013), and sent as soon as the last returned, the gateway's requests
-    // carried a sixth of what they could. This request's records are answered on the next turn,
-    // after a full request is on its way (their answers, a digest and a reply each, would
-    // otherwise stand between one request and the next) or while the next one lingers.
-    if (shard.queue.length > 0) this.schedule(shard);
+    // What arrived meanwhile goes at once (by default, or if it fills a request), else after
+    // lingering (decisions 013, 014). This request's records are answered on the next turn,
+    // after the next request is on its way (their answers, a digest and a reply each, would
+    // otherwise stand between one request and the next) or while it lingers.
+    if (shard.queue.length > 0) this.schedule(shard, true);
     setImmediate(() => {
       answer();
       if (this.shards.every((s) => !s.busy && s.queue.length === 0)) {
