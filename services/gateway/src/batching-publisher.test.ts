@@ -90,6 +90,66 @@ describe('BatchingPublisher', () => {
       expect(answers).toEqual(['a@0 after 2', 'b@1 after 2', 'c@100 after 2', 'd@101 after 2']);
     });
 
+    it('lets patient records wait for company after a return, unless a record that is not patient comes', async () => {
+      const { producer, requests } = manualProducer();
+      const publisher = new BatchingPublisher({ producers: [producer], partitionsOf: async () => 1, patientLingerMs: 5 });
+      const patient = (key: string) => publisher.publishThen(record(key), () => undefined, true);
+      patient('a');
+      await jest.advanceTimersByTimeAsync(0); // an idle producer does not wait, patient or not
+      expect(requests.map((r) => r.keys)).toEqual([['a']]);
+
+      patient('b'); // while request 1 is in flight
+      requests[0]!.reply();
+      await jest.advanceTimersByTimeAsync(4);
+      patient('c');
+      expect(requests).toHaveLength(1); // only patient records wait: the next request lingers
+      await jest.advanceTimersByTimeAsync(1);
+      expect(requests.map((r) => r.keys)).toEqual([['a'], ['b', 'c']]);
+
+      patient('d'); // while request 2 is in flight
+      requests[1]!.reply();
+      await jest.advanceTimersByTimeAsync(2);
+      expect(requests).toHaveLength(2); // lingering for company
+      publisher.publishThen(record('e'), () => undefined); // a record that may not wait cuts it short
+      expect(requests).toHaveLength(2);
+      await jest.advanceTimersByTimeAsync(0); // on the next turn, without the clock moving
+      expect(requests.map((r) => r.keys)).toEqual([['a'], ['b', 'c'], ['d', 'e']]);
+
+      patient('f'); // with one that may not wait among those gathered during a round trip,
+      publisher.publishThen(record('g'), () => undefined);
+      requests[2]!.reply();
+      await jest.advanceTimersByTimeAsync(0); // the next request goes at the return
+      expect(requests.map((r) => r.keys)).toEqual([['a'], ['b', 'c'], ['d', 'e'], ['f', 'g']]);
+
+      patient('h'); // and once they have gone, patient records wait again
+      requests[3]!.reply();
+      await jest.advanceTimersByTimeAsync(4);
+      expect(requests).toHaveLength(4);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(requests.map((r) => r.keys)).toHaveLength(5);
+      requests[4]!.reply();
+      await jest.advanceTimersByTimeAsync(0);
+      await publisher.drain();
+    });
+
+    it('sends patient records that fill a request without waiting', async () => {
+      const { producer, requests } = manualProducer();
+      const publisher = new BatchingPublisher({ producers: [producer], partitionsOf: async () => 1, patientLingerMs: 5, maxBatch: 3 });
+      const patient = (key: string) => publisher.publishThen(record(key), () => undefined, true);
+      patient('a');
+      await jest.advanceTimersByTimeAsync(0);
+      patient('b');
+      patient('c');
+      requests[0]!.reply();
+      await jest.advanceTimersByTimeAsync(1);
+      expect(requests).toHaveLength(1);
+      patient('d'); // the third: full
+      expect(requests.map((r) => r.keys)).toEqual([['a'], ['b', 'c', 'd']]);
+      requests[1]!.reply();
+      await jest.advanceTimersByTimeAsync(0);
+      await publisher.drain();
+    });
+
     it('lets the next request linger, so it carries what arrives meanwhile, and answers the last one first', async () => {
       const { producer, requests } = manualProducer();
       const publisher = new BatchingPublisher({ producers: [producer], partitionsOf: async () => 1, lingerMs: 5 });

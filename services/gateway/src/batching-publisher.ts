@@ -22,6 +22,8 @@ interface Pending {
   readonly record: OutgoingRecord;
   readonly partition: number;
   readonly done: RecordDone;
+  /** May wait for company after a return (see BatchingPublisherOptions.patientLingerMs). */
+  readonly patient: boolean;
   /** What it adds to a request's size (see recordBytes). */
   readonly bytes: number;
 }
@@ -44,6 +46,13 @@ export interface BatchingPublisherOptions {
    * each call up to this much latency for fewer, larger requests (decisions 013 and 014).
    */
   readonly lingerMs?: number;
+  /**
+   * How long, after a request returns, the next one waits to fill when every record waiting is
+   * patient (handed over with `patient`: PublishBatch's, whose callers wait for a hundred
+   * records anyway), unless it fills first or a record that is not patient arrives; used when
+   * longer than `lingerMs`. Default 0 (decision 015).
+   */
+  readonly patientLingerMs?: number;
   readonly maxBatch?: number;
   /**
    * Bytes of values and headers in one request; a record larger than this goes alone. Kept
@@ -58,10 +67,21 @@ interface Shard {
   queue: Pending[];
   /** Sum of the queue's `bytes`. */
   queuedBytes: number;
+  /** Records in the queue that are not patient. */
+  urgent: number;
   busy: boolean;
-  /** The pending start of the next request: a timeout when lingering, else an immediate. */
-  timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  /** The pending start of the next request. */
+  timer: Timer | undefined;
 }
+
+/**
+ * An immediate or a timeout, told apart: clearing an immediate with clearTimeout (or the
+ * reverse) leaves it to run, and clearImmediate on a timeout upsets Node's count of pending
+ * immediates (seen as a producer thread whose setImmediate slices stalled).
+ */
+type Timer =
+  | { readonly kind: 'immediate'; readonly handle: NodeJS.Immediate }
+  | { readonly kind: 'timeout'; readonly handle: NodeJS.Timeout; readonly patient: boolean };
 
 /**
  * Gathers records from concurrent calls into produce requests (acks=all, idempotent): what
@@ -78,6 +98,7 @@ export class BatchingPublisher {
   /** Partition count per topic. */
   private readonly partitions = new Map<string, number>();
   private readonly lingerMs: number;
+  private readonly patientLingerMs: number;
   private readonly maxBatch: number;
   private readonly maxBatchBytes: number;
   private readonly idle = new Set<() => void>();
@@ -85,14 +106,16 @@ export class BatchingPublisher {
   constructor(private readonly options: BatchingPublisherOptions) {
     if (options.producers.length === 0) throw new RangeError('BatchingPublisher needs at least one producer');
     this.lingerMs = options.lingerMs ?? 0;
+    this.patientLingerMs = Math.max(this.lingerMs, options.patientLingerMs ?? 0);
     this.maxBatch = options.maxBatch ?? 500;
     this.maxBatchBytes = options.maxBatchBytes ?? 900 * 1024;
-    this.shards = options.producers.map((producer) => ({ producer, queue: [], queuedBytes: 0, busy: false, timer: undefined }));
+    this.shards = options.producers.map((producer) => ({ producer, queue: [], queuedBytes: 0, urgent: 0, busy: false, timer: undefined }));
   }
 
-  publish(record: OutgoingRecord): Promise<RecordPosition> {
+  /** `patient`: the record may wait for company after a return (see `patientLingerMs`). */
+  publish(record: OutgoingRecord, patient = false): Promise<RecordPosition> {
     return new Promise((resolve, reject) =>
-      this.publishThen(record, (error, position) => (position ? resolve(position) : reject(error instanceof Error ? error : new Error(String(error))))),
+      this.publishThen(record, (error, position) => (position ? resolve(position) : reject(error instanceof Error ? error : new Error(String(error)))), patient),
     );
   }
 
@@ -100,24 +123,29 @@ export class BatchingPublisher {
    * {@link publish} with a callback: no promise per record, which the producer thread, handing
    * over thousands of records a second, pays for in time and garbage.
    */
-  publishThen(record: OutgoingRecord, done: RecordDone): void {
+  publishThen(record: OutgoingRecord, done: RecordDone, patient = false): void {
     const count = this.partitions.get(record.topic);
     if (count !== undefined) {
-      this.enqueue(record, count, done);
+      this.enqueue(record, count, done, patient);
       return;
     }
     this.partitionsOf(record.topic).then(
-      (known) => this.enqueue(record, known, done),
+      (known) => this.enqueue(record, known, done, patient),
       (err: unknown) => done(err),
     );
   }
 
-  private enqueue(record: OutgoingRecord, partitions: number, done: RecordDone): void {
+  private enqueue(record: OutgoingRecord, partitions: number, done: RecordDone, patient: boolean): void {
     const partition = partitionForKey(record.key, partitions);
     const shard = this.shards[partition % this.shards.length]!;
     const bytes = recordBytes(record);
-    shard.queue.push({ record, partition, done, bytes });
+    shard.queue.push({ record, partition, done, patient, bytes });
     shard.queuedBytes += bytes;
+    if (!patient) {
+      shard.urgent++;
+      // It does not wait out a linger meant for patient records only.
+      if (shard.timer?.kind === 'timeout' && shard.timer.patient) this.cancelTimer(shard);
+    }
     this.schedule(shard);
   }
 
@@ -127,10 +155,16 @@ export class BatchingPublisher {
     return new Promise((done) => this.idle.add(done));
   }
 
-  /** Starts the shard's next request now, or sets when it will start. */
+  /**
+   * Starts the shard's next request now, or sets when it will start. After a return
+   * (`returned`) it waits `lingerMs`, or `patientLingerMs` when only patient records wait;
+   * otherwise `lingerMs` from the first record, or until the next turn when that is 0.
+   */
   private schedule(shard: Shard, returned = false): void {
     if (shard.busy) return; // the request in flight takes the queue when it returns
-    if ((returned && this.lingerMs === 0) || shard.queue.length >= this.maxBatch || shard.queuedBytes >= this.maxBatchBytes) {
+    const patient = returned && shard.urgent === 0 && this.patientLingerMs > this.lingerMs;
+    const linger = patient ? this.patientLingerMs : this.lingerMs;
+    if ((returned && linger === 0) || shard.queue.length >= this.maxBatch || shard.queuedBytes >= this.maxBatchBytes) {
       this.cancelTimer(shard);
       void this.sendNext(shard);
     } else if (shard.timer === undefined) {
@@ -138,14 +172,15 @@ export class BatchingPublisher {
         shard.timer = undefined;
         void this.sendNext(shard);
       };
-      shard.timer = this.lingerMs === 0 ? setImmediate(start) : setTimeout(start, this.lingerMs);
+      shard.timer = linger === 0 ? { kind: 'immediate', handle: setImmediate(start) } : { kind: 'timeout', handle: setTimeout(start, linger), patient };
     }
   }
 
   private cancelTimer(shard: Shard): void {
-    if (shard.timer === undefined) return;
-    if (this.lingerMs === 0) clearImmediate(shard.timer as NodeJS.Immediate);
-    else clearTimeout(shard.timer as NodeJS.Timeout);
+    const { timer } = shard;
+    if (timer === undefined) return;
+    if (timer.kind === 'immediate') clearImmediate(timer.handle);
+    else clearTimeout(timer.handle);
     shard.timer = undefined;
   }
 
@@ -162,10 +197,11 @@ export class BatchingPublisher {
     }
     const batch = shard.queue.splice(0, count);
     shard.queuedBytes -= bytes;
+    for (const item of batch) if (!item.patient) shard.urgent--;
     const answer = await this.send(shard.producer, batch);
     shard.busy = false;
     // What arrived meanwhile goes at once (by default, or if it fills a request), else after
-    // lingering (decisions 013, 014). This request's records are answered on the next turn,
+    // lingering (decisions 013, 014, 015). This request's records are answered on the next turn,
     // after the next request is on its way (their answers, a digest and a reply each, would
     // otherwise stand between one request and the next) or while it lingers.
     if (shard.queue.length > 0) this.schedule(shard, true);

@@ -53,6 +53,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, track?
     brokers: config.KAFKA_BROKERS,
     clientId: config.KAFKA_CLIENT_ID ?? 'gongkai-gateway',
     lingerMs: config.GATEWAY_LINGER,
+    patientLingerMs: config.GATEWAY_BATCH_LINGER,
     producers: config.GATEWAY_PRODUCERS,
     logLevel: config.LOG_LEVEL,
   }, store, { onThread: config.GATEWAY_PRODUCER_THREAD, logger });

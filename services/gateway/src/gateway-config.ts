@@ -29,6 +29,14 @@ export const gatewayVariables = {
    */
   GATEWAY_LINGER: env.duration({ default: 0 }),
   /**
+   * How long, after a produce request returns, the next one waits to fill when only
+   * PublishBatch's events wait for it, unless it fills first or a Publish call's event arrives
+   * (which goes at once). A batch's caller waits for a hundred events anyway; the wait makes
+   * fewer, larger requests, so more events a second (measured: about 6% at 8 and 32 batches
+   * in flight), and no Publish call waits for it (decision 015). 0ms turns it off.
+   */
+  GATEWAY_BATCH_LINGER: env.duration({ default: 5 }),
+  /**
    * Idempotent producers that share the partitions (each keeps one request in flight per
    * broker). One gives the largest requests, the least CPU per event (measured: 1,400 vs 1,025
    * unary calls/s against a local broker); more help only where a broker is far away.

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
-import { TOPICS, eventDataToProto } from '@gongkai/contracts';
+import { TOPICS, eventDataToProto, loadIngestServiceForMapping } from '@gongkai/contracts';
 import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
 import { createLogger } from '@gongkai/runtime';
 import type { OutgoingRecord } from './batching-publisher';
@@ -11,16 +11,23 @@ import { InvalidEventError, NotRecordedError, UnavailableError } from './errors'
 import { toGrpcStatus } from './grpc-status';
 import { payloadHash, recordedEvent, type AcceptedFacts } from './accepted-event';
 import { AcceptedLog } from './accepted-log';
-import { IngestHandler, type PublishRequestLike } from './ingest-handler';
-import { UnrecordedError, type PublishDone, type RecordPublisher } from './threaded-publisher';
+import { ingestServiceForGateway } from './grpc-server';
+import { IngestHandler, UndecodedDocumentRequest, type PublishRequestLike } from './ingest-handler';
+import { UnrecordedError, type DocumentToSend, type PublishDone, type RecordPublisher } from './threaded-publisher';
 
 /** Holds each record until the test lets Kafka answer; then records it, as ThreadedPublisher does. */
 class HeldPublisher implements RecordPublisher {
-  readonly held: { record: OutgoingRecord; accepted: AcceptedFacts; done: PublishDone }[] = [];
+  readonly held: { record: OutgoingRecord; accepted: AcceptedFacts; done: PublishDone; patient: boolean }[] = [];
+  /** Documents handed over undecoded (left unanswered). */
+  readonly documents: DocumentToSend[] = [];
   constructor(private readonly store: AcceptedLog) {}
 
-  publish(record: OutgoingRecord, accepted: AcceptedFacts, done: PublishDone): void {
-    this.held.push({ record, accepted, done });
+  publish(record: OutgoingRecord, accepted: AcceptedFacts, done: PublishDone, patient = false): void {
+    this.held.push({ record, accepted, done, patient });
+  }
+
+  publishDocument(document: DocumentToSend): void {
+    this.documents.push(document);
   }
 
   /** Kafka takes every held record, but recording them fails (as ThreadedPublisher reports it). */
@@ -125,6 +132,30 @@ describe('IngestHandler.publishBatch', () => {
     expect(publisher.held).toHaveLength(1);
     publisher.answerAll();
     expect(await retry).toEqual([{ ok: { eventId: 'batch-10', topic: TOPICS.disclosure, partition: 0, offset: '0', duplicate: false } }]);
+  });
+
+  it("lets a batch's items wait for company in the producer, and no Publish call's (decision 015)", async () => {
+    const deadline = Date.now() + 200;
+    const calls: Promise<unknown>[] = [handler.publishBatch(caller, [item(11), item(12)], deadline), handler.publish(caller, item(13), deadline)];
+    // Documents as the gateway's decoder leaves them, for the producer thread to write in Avro.
+    const wire = loadIngestServiceForMapping();
+    const gateway = ingestServiceForGateway();
+    const undecoded = (gateway.PublishBatch!.requestDeserialize(wire.PublishBatch!.requestSerialize({ items: [item(14), item(15)] })) as { items: PublishRequestLike[] }).items;
+    expect(undecoded[0]).toBeInstanceOf(UndecodedDocumentRequest);
+    calls.push(handler.publishBatch(caller, undecoded, deadline));
+    calls.push(handler.publish(caller, gateway.Publish!.requestDeserialize(wire.Publish!.requestSerialize(item(16))) as PublishRequestLike, deadline).catch(() => 'unanswered'));
+    expect(publisher.held.map((h) => [h.accepted.eventId, h.patient])).toEqual([
+      ['batch-11', true],
+      ['batch-12', true],
+      ['batch-13', false],
+    ]);
+    expect(publisher.documents.map((d) => [d.eventId, d.patient])).toEqual([
+      ['batch-14', true],
+      ['batch-15', true],
+      ['batch-16', false],
+    ]);
+    publisher.answerAll();
+    await Promise.all(calls); // the documents, left unanswered, time out
   });
 
   it('answers at once when no item was sent', async () => {

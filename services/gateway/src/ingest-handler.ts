@@ -56,6 +56,12 @@ export interface IngestHandlerDeps {
  */
 type Answer = (error: Error | undefined, result?: PublishResult) => void;
 
+/** How an event came: the call's trace context, and whether it may wait for company (a PublishBatch item). */
+interface SendOptions {
+  readonly traceparent: string | undefined;
+  readonly patient: boolean;
+}
+
 /** An answer as a promise, for the unary calls; refusals before sending still throw at once. */
 function promised(start: (done: Answer) => void): Promise<PublishResult> {
   let settle: Answer = () => undefined;
@@ -128,7 +134,7 @@ export class IngestHandler {
    * into the event's Kafka headers.
    */
   publish(caller: Caller, request: PublishRequestLike, deadline?: number, traceparent?: string): Promise<PublishResult> {
-    return this.withinDeadline(promised((done) => this.send(caller, request, traceparent, done)), deadline);
+    return this.withinDeadline(promised((done) => this.send(caller, request, { traceparent, patient: false }, done)), deadline);
   }
 
   retract(caller: Caller, request: RetractRequestLike, deadline?: number, traceparent?: string): Promise<PublishResult> {
@@ -136,7 +142,7 @@ export class IngestHandler {
       throw new InvalidEventError([{ field: 'retraction', rule: 'required', description: 'the retraction to publish is missing' }]);
     }
     const data = eventDataFromProto('publication.retracted', request.retraction);
-    return this.withinDeadline(promised((done) => this.accept(caller, request.eventId, 'publication.retracted', data, traceparent, done)), deadline);
+    return this.withinDeadline(promised((done) => this.accept(caller, request.eventId, 'publication.retracted', data, { traceparent, patient: false }, done)), deadline);
   }
 
   /**
@@ -152,10 +158,12 @@ export class IngestHandler {
     const results = new Array<BatchItemResult | undefined>(items.length);
     let open = 0;
     let allSettled: () => void = () => undefined;
+    // The caller waits for all its items anyway: they may wait a little for company (decision 015).
+    const how: SendOptions = { traceparent, patient: true };
     for (let index = 0; index < items.length; index++) {
       open++;
       try {
-        this.send(caller, items[index]!, traceparent, (error, ok) => {
+        this.send(caller, items[index]!, how, (error, ok) => {
           results[index] ??= error ? { error } : { ok: ok! };
           if (--open === 0) allSettled();
         });
@@ -181,9 +189,9 @@ export class IngestHandler {
   }
 
   /** One event of Publish or PublishBatch, without the deadline. */
-  private send(caller: Caller, request: PublishRequestLike, traceparent: string | undefined, done: Answer): void {
+  private send(caller: Caller, request: PublishRequestLike, how: SendOptions, done: Answer): void {
     if (request instanceof UndecodedDocumentRequest) {
-      this.sendUndecoded(caller, request, traceparent, done);
+      this.sendUndecoded(caller, request, how, done);
       return;
     }
     const field = request.event as PublishOneofField | undefined;
@@ -191,8 +199,8 @@ export class IngestHandler {
     if (!field || !type) {
       throw new InvalidEventError([{ field: 'event', rule: 'required', description: 'set one of document, interpretation, procurement or requestStatus' }]);
     }
-    if (request.transcoded) this.acceptTranscoded(caller, request.eventId, request.transcoded, traceparent, done);
-    else this.accept(caller, request.eventId, type, eventDataFromProto(type, request[field]), traceparent, done);
+    if (request.transcoded) this.acceptTranscoded(caller, request.eventId, request.transcoded, how, done);
+    else this.accept(caller, request.eventId, type, eventDataFromProto(type, request[field]), how, done);
   }
 
   /** What the gateway knows of a publication, for a caller allowed to see its issuing body. */
@@ -209,14 +217,14 @@ export class IngestHandler {
     eventId: string | undefined,
     type: T,
     data: EventData<T>,
-    traceparent: string | undefined,
+    how: SendOptions,
     done: Answer,
   ): void {
     const { callers, store } = this.deps;
     const key = this.admit(caller, eventId, type);
     // A retry is recognised before validation: the request's state (its last step, say) has
     // moved on since the first call, and the retry must still get the first answer.
-    const again = (): void => this.accept(caller, eventId, type, data, traceparent, done);
+    const again = (): void => this.accept(caller, eventId, type, data, how, done);
     if (this.answeredBefore(caller, eventId!, key, type, () => payloadBytesOrNone(type, data), done, again)) return;
 
     const previousRequestStep = type === 'request.status_changed' ? (store.lastRequestStep(subjectOf(type, data)) as RequestStep | null) : undefined;
@@ -231,28 +239,28 @@ export class IngestHandler {
 
     let encoded;
     try {
-      encoded = encodeEvent({ type, source: `/gongkai/upstream/${caller.id}`, id: eventId, data, time: new Date(this.now()), ...(traceparent ? { traceparent } : {}) });
+      encoded = encodeEvent({ type, source: `/gongkai/upstream/${caller.id}`, id: eventId, data, time: new Date(this.now()), ...(how.traceparent ? { traceparent: how.traceparent } : {}) });
     } catch (err) {
       if (err instanceof InvalidEventDataError) {
         throw new InvalidEventError(err.fields.map((f): Violation => ({ field: `${EVENT_FIELD_NAMES[type]}.${f}`, rule: 'schema', description: 'does not fit the event schema' })));
       }
       throw err;
     }
-    this.hand(caller, eventId!, key, type, encoded, acceptedFacts(caller.id, eventId!, type, encoded.key, data, issuingBody), done);
+    this.hand(eventId!, key, type, encoded, acceptedFacts(caller.id, eventId!, type, encoded.key, data, issuingBody), how, done);
   }
 
   /** {@link accept} for a document the transcoder has already checked and written in Avro. */
-  private acceptTranscoded(caller: Caller, eventId: string | undefined, document: TranscodedDocument, traceparent: string | undefined, done: Answer): void {
+  private acceptTranscoded(caller: Caller, eventId: string | undefined, document: TranscodedDocument, how: SendOptions, done: Answer): void {
     const type = 'document.published';
     const key = this.admit(caller, eventId, type);
-    const again = (): void => this.acceptTranscoded(caller, eventId, document, traceparent, done);
+    const again = (): void => this.acceptTranscoded(caller, eventId, document, how, done);
     if (this.answeredBefore(caller, eventId!, key, type, () => document.value, done, again)) return;
     this.deps.callers.authorize(caller, type, document.creditCode);
     const encoded = wrapEncodedEvent(
-      { type, source: `/gongkai/upstream/${caller.id}`, id: eventId, subject: document.publicationId, time: new Date(this.now()), ...(traceparent ? { traceparent } : {}) },
+      { type, source: `/gongkai/upstream/${caller.id}`, id: eventId, subject: document.publicationId, time: new Date(this.now()), ...(how.traceparent ? { traceparent: how.traceparent } : {}) },
       document.value,
     );
-    this.hand(caller, eventId!, key, type, encoded, acceptedFacts(caller.id, eventId!, type, encoded.key, document, document.creditCode), done);
+    this.hand(eventId!, key, type, encoded, acceptedFacts(caller.id, eventId!, type, encoded.key, document, document.creditCode), how, done);
   }
 
   /** A usable event id and a caller allowed the type at all; the key of the call under way. */
@@ -271,24 +279,25 @@ export class IngestHandler {
    * look into it. A retry is compared with what was accepted the usual way; a document the
    * transcoder stood aside for is decoded here, and the general road names what is wrong.
    */
-  private sendUndecoded(caller: Caller, request: UndecodedDocumentRequest, traceparent: string | undefined, done: Answer): void {
+  private sendUndecoded(caller: Caller, request: UndecodedDocumentRequest, how: SendOptions, done: Answer): void {
     const { publisher } = this.deps;
     const eventId = request.eventId;
     const type = 'document.published';
     const key = this.admit(caller, eventId, type);
     if (!publisher.publishDocument || this.inFlight.has(key) || this.deps.store.find(caller.id, eventId)) {
-      this.send(caller, request.decoded(), traceparent, done);
+      this.send(caller, request.decoded(), how, done);
       return;
     }
     const entry: InFlight = { type, value: undefined, waiters: [] };
     this.inFlight.set(key, entry);
-    const document = { callerId: caller.id, eventId, time: this.now(), traceparent, issuingBodies: caller.grant.issuingBodies, bytes: request.bytes, start: request.documentStart, end: request.documentEnd };
+    const { traceparent, patient } = how;
+    const document = { callerId: caller.id, eventId, time: this.now(), traceparent, issuingBodies: caller.grant.issuingBodies, bytes: request.bytes, start: request.documentStart, end: request.documentEnd, patient };
     publisher.publishDocument(document, (err, position) => {
       if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
       if (err instanceof DocumentNotTaken) {
         try {
           if (err.reason === 'denied') this.deps.callers.authorize(caller, type, err.creditCode);
-          this.send(caller, request.decoded(), traceparent, done);
+          this.send(caller, request.decoded(), how, done);
         } catch (error) {
           done(error as Error);
         }
@@ -334,15 +343,17 @@ export class IngestHandler {
   }
 
   /** Hands the encoded event to the producer thread and answers when Kafka has it, or not. */
-  private hand(caller: Caller, eventId: string, key: string, type: EventType, encoded: EncodedEvent, accepted: AcceptedFacts, done: Answer): void {
+  private hand(eventId: string, key: string, type: EventType, encoded: EncodedEvent, accepted: AcceptedFacts, how: SendOptions, done: Answer): void {
     const entry: InFlight = { type, value: encoded.value, waiters: [] };
     this.inFlight.set(key, entry);
-    this.deps.publisher.publish({ topic: TOPICS.disclosure, ...encoded }, accepted, (err, position) => {
+    const record = { topic: TOPICS.disclosure, ...encoded };
+    const answered = (err: Error | undefined, position?: RecordPosition): void => {
       if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
       const [error, result] = this.outcome(eventId, err, position);
       done(error, result);
       for (const waiter of entry.waiters) waiter(error, result);
-    });
+    };
+    this.deps.publisher.publish(record, accepted, answered, how.patient);
   }
 
   /** What the caller is told of the publisher's answer. */

@@ -39,6 +39,7 @@ export class RecordProducer {
     this.publisher = new BatchingPublisher({
       producers: this.producers,
       lingerMs: data.lingerMs,
+      patientLingerMs: data.patientLingerMs,
       partitionsOf: async (topic) => {
         await this.connected;
         const meta = await this.admin.fetchTopicMetadata({ topics: [topic] });
@@ -116,7 +117,7 @@ export class RecordProducer {
     this.publisher.publishThen(outgoing, (err, position) => {
       if (position) this.reply({ kind: 'published', id, position, payloadSha256: payloadHash(eventType, outgoing.value) });
       else this.failed(id, err);
-    });
+    }, job.patient);
   }
 
   /** The last buffer of documents seen, and the same bytes as a Buffer the transcoder reads. */
@@ -163,7 +164,7 @@ export class RecordProducer {
       }
       const { publicationId, revision, title } = document;
       this.reply({ kind: 'publishedDocument', id, position, payloadSha256: payloadHash('document.published', record.value), document: { publicationId, revision, title, creditCode } });
-    });
+    }, job.patient);
   }
 
   private failed(id: number, err: unknown): void {

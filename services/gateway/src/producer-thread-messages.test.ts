@@ -18,6 +18,7 @@ describe('packRecord / unpackRecord', () => {
       id: 41,
       record: { topic: 'disclosure', ...encoded },
       eventType: 'document.published',
+      patient: false,
     };
     const back = acrossThreads(item);
     expect(back).toEqual({ ...item, record: { ...item.record, value: new Uint8Array(encoded.value) } });
@@ -34,8 +35,10 @@ describe('packRecord / unpackRecord', () => {
       id: 0,
       record: { topic: 'disclosure', key: encoded.key, value: encoded.value, headers },
       eventType: 'request.status_changed',
+      patient: true,
     };
     const back = acrossThreads(item);
+    expect(back.patient).toBe(true);
     expect(back.record.headers).toEqual(headers);
     expect('traceparent' in back.record.headers).toBe(false);
     expect(back.eventType).toBe('request.status_changed');
@@ -55,7 +58,7 @@ describe('elideRepeats / restoreRepeats', () => {
       });
       // The second record has one extra header, which shifts nothing the others have.
       const headers = n === 1 ? { ...encoded.headers, 'x-upstream-batch': 'b-1' } : encoded.headers;
-      return { id: n, record: { topic: 'disclosure', key: encoded.key, value: encoded.value, headers }, eventType: 'document.published' };
+      return { id: n, record: { topic: 'disclosure', key: encoded.key, value: encoded.value, headers }, eventType: 'document.published', patient: n === 1 };
     });
     const packed = items.map(packRecord);
     const whole = structuredClone(packed);
@@ -78,10 +81,10 @@ describe('documents among records', () => {
     const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
     const encoded = document(traceparent);
     const jobs: ProducerJob[] = [
-      { kind: 'document', id: 1, callerId: 'docs', eventId: 'evt-1', time: 1_764_000_000_000, traceparent, issuingBodies: bodies, bytes, start: 0, end: 4 },
-      { id: 2, record: { topic: 'disclosure', ...encoded }, eventType: 'document.published' },
-      { kind: 'document', id: 3, callerId: 'docs', eventId: 'evt-3', time: 1_764_000_000_001, traceparent, issuingBodies: bodies, bytes, start: 4, end: 9 },
-      { kind: 'document', id: 4, callerId: 'docs', eventId: 'evt-4', time: 1_764_000_000_001, traceparent: undefined, issuingBodies: ['*'], bytes, start: 1, end: 2 },
+      { kind: 'document', id: 1, callerId: 'docs', eventId: 'evt-1', time: 1_764_000_000_000, traceparent, issuingBodies: bodies, bytes, start: 0, end: 4, patient: true },
+      { id: 2, record: { topic: 'disclosure', ...encoded }, eventType: 'document.published', patient: true },
+      { kind: 'document', id: 3, callerId: 'docs', eventId: 'evt-3', time: 1_764_000_000_001, traceparent, issuingBodies: bodies, bytes, start: 4, end: 9, patient: false },
+      { kind: 'document', id: 4, callerId: 'docs', eventId: 'evt-4', time: 1_764_000_000_001, traceparent: undefined, issuingBodies: ['*'], bytes, start: 1, end: 2, patient: true },
     ];
     const packed = jobs.map(packRecord);
     elideRepeats(packed);
@@ -94,6 +97,7 @@ describe('documents among records', () => {
     expect(back[2]).toEqual(jobs[2]);
     expect(back[3]).toEqual(jobs[3]);
     expect((back[1] as RecordToPublish).record.headers).toEqual(encoded.headers);
+    expect(back.map((j) => j.patient)).toEqual([true, true, false, true]);
     // One copy of the shared bytes crossed, not one per document.
     expect((back[0] as { bytes: Uint8Array }).bytes).toBe((back[2] as { bytes: Uint8Array }).bytes);
   });

@@ -6,6 +6,8 @@ export interface ProducerThreadData {
   readonly brokers: readonly string[];
   readonly clientId: string;
   readonly lingerMs: number;
+  /** See BatchingPublisherOptions.patientLingerMs. */
+  readonly patientLingerMs: number;
   /** Idempotent producers sharing the partitions, so requests to different partitions overlap. */
   readonly producers: number;
   readonly logLevel: string;
@@ -17,6 +19,8 @@ export interface RecordToPublish {
   readonly id: number;
   readonly record: Omit<OutgoingRecord, 'value'> & { value: Uint8Array };
   readonly eventType: string;
+  /** It may wait for company (a PublishBatch item; see BatchingPublisherOptions.patientLingerMs). */
+  readonly patient: boolean;
 }
 
 /**
@@ -38,6 +42,8 @@ export interface DocumentToPublish {
   readonly bytes: Uint8Array;
   readonly start: number;
   readonly end: number;
+  /** As for RecordToPublish. */
+  readonly patient: boolean;
 }
 
 /** What the producer thread is handed: records ready to send, and documents to make into records first. */
@@ -97,19 +103,23 @@ const HEADER_ORDER: readonly string[] = [
   EVENT_HEADERS.tracestate,
 ];
 const POSITIONED = new Set(HEADER_ORDER);
-/** The second place of a packed job: which kind it is (a number, so never left out as a repeat). */
+/**
+ * The second place of a packed job: which kind it is, plus PATIENT if it may wait for company
+ * (a number, so never left out as a repeat).
+ */
 const RECORD = 0;
 const DOCUMENT = 1;
+const PATIENT = 2;
 /** Where a record's headers start: after id, kind, topic, key, value and event type. */
 const HEADERS_AT = 6;
 
 export function packRecord(job: ProducerJob): PackedRecord {
   if (job.kind === 'document') {
-    return [job.id, DOCUMENT, job.callerId, job.eventId, job.time, job.traceparent, job.issuingBodies, job.bytes, job.start, job.end];
+    return [job.id, DOCUMENT | (job.patient ? PATIENT : 0), job.callerId, job.eventId, job.time, job.traceparent, job.issuingBodies, job.bytes, job.start, job.end];
   }
   const { id, record, eventType } = job;
   const { headers } = record;
-  const packed: unknown[] = [id, RECORD, record.topic, record.key, record.value, eventType];
+  const packed: unknown[] = [id, RECORD | (job.patient ? PATIENT : 0), record.topic, record.key, record.value, eventType];
   for (const name of HEADER_ORDER) packed.push(headers[name]);
   for (const name in headers) {
     if (!POSITIONED.has(name)) packed.push(name, headers[name]);
@@ -118,7 +128,9 @@ export function packRecord(job: ProducerJob): PackedRecord {
 }
 
 export function unpackRecord(packed: PackedRecord): ProducerJob {
-  if (packed[1] === DOCUMENT) {
+  const kind = packed[1] as number;
+  const patient = (kind & PATIENT) !== 0;
+  if ((kind & DOCUMENT) !== 0) {
     return {
       kind: 'document',
       id: packed[0] as number,
@@ -130,6 +142,7 @@ export function unpackRecord(packed: PackedRecord): ProducerJob {
       bytes: packed[7] as Uint8Array,
       start: packed[8] as number,
       end: packed[9] as number,
+      patient,
     };
   }
   const headers: Record<string, string> = {};
@@ -142,6 +155,7 @@ export function unpackRecord(packed: PackedRecord): ProducerJob {
     id: packed[0] as number,
     record: { topic: packed[2] as string, key: packed[3] as string, value: packed[4] as Uint8Array, headers },
     eventType: packed[5] as string,
+    patient,
   };
 }
 

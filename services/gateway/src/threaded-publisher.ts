@@ -26,14 +26,16 @@ export interface RecordPublisher {
    * `done` is called once: with where Kafka put the record, or with why it did not (a
    * ProducerError, or an UnrecordedError when Kafka took it but it could not be recorded). A
    * callback, not a promise: a batch of a hundred events would otherwise make a hundred promises
-   * and their reactions, which the gRPC thread pays for in time and garbage.
+   * and their reactions, which the gRPC thread pays for in time and garbage. `patient`: the
+   * record may wait a little for company (a PublishBatch item; decision 015).
    */
-  publish(record: OutgoingRecord, accepted: AcceptedFacts, done: PublishDone): void;
+  publish(record: OutgoingRecord, accepted: AcceptedFacts, done: PublishDone, patient?: boolean): void;
   /**
    * A `document.published` event as its request's protobuf document, made into a record where
    * the producer runs (decision 011). `done` as for {@link publish}, or with a DocumentNotTaken
    * when the document was not sent: the transcoder stood aside, or the grant does not cover
    * its issuing body. Publishers without it get every document decoded and encoded by the caller.
+   * `document.patient` as `patient` for {@link publish}.
    */
   publishDocument?(document: DocumentToSend, done: PublishDone): void;
   /** Resolves when every record handed over so far has been sent or failed, and the producer is closed. */
@@ -111,7 +113,7 @@ export class ThreadedPublisher implements RecordPublisher {
     }
   }
 
-  publish(record: OutgoingRecord, accepted: AcceptedFacts, done: PublishDone): void {
+  publish(record: OutgoingRecord, accepted: AcceptedFacts, done: PublishDone, patient = false): void {
     if (this.stopped) {
       // Asynchronously, as every other answer: the caller has not finished its own bookkeeping yet.
       queueMicrotask(() => done(new ProducerError('the gateway is shutting down')));
@@ -119,7 +121,7 @@ export class ThreadedPublisher implements RecordPublisher {
     }
     const id = this.nextId++;
     this.waiting.set(id, { done, accepted, callerId: accepted.caller, eventId: accepted.eventId });
-    this.hand({ id, record, eventType: accepted.eventType });
+    this.hand({ id, record, eventType: accepted.eventType, patient });
   }
 
   publishDocument(document: DocumentToSend, done: PublishDone): void {
