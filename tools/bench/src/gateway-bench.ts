@@ -15,6 +15,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { loadIngestService, type ingestApi } from '@gongkai/contracts';
 import { loadGatewayConfig } from '@gongkai/gateway';
@@ -64,6 +65,7 @@ async function measure(options: LoopOptions, pids: { server: readonly number[]; 
 const progress = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
 
 async function main(config: BenchConfig, work: string, aborted: Promise<never>): Promise<void> {
+  if (config.BENCH_HEAP_GROWING_PERCENT > 0) setFlagsFromString(`--heap-growing-percent=${config.BENCH_HEAP_GROWING_PERCENT}`);
   const logger = createLogger({ service: 'bench', level: 'warn' });
   let kafka: LocalKafka | undefined;
   const clients: IngestClient[] = [];
