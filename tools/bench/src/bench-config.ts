@@ -40,10 +40,10 @@ export const benchVariables = {
    * V8's `--heap-growing-percent` for this process, the load generator (0: V8's own), as the
    * gateway's GATEWAY_HEAP_GROWING_PERCENT (decision 012). Its gRPC client frames each
    * PublishBatch request into a new 200 KB buffer, and V8 counts those buffers towards its next
-   * full collection: with V8's own factor the load generator ran one every 100–200 ms and took
-   * 11.8–12.5 µs of CPU per event in the PublishBatch cells, against 5.8–7.6 with 400, from the
-   * two cores the gateway is measured on (docs/benchmarks.md, twenty-fourth round). The raw
-   * kafkajs cells, the same process, are unchanged by it.
+   * full collection. With V8's own factor it ran them in spells of one every 130–400 ms, and
+   * took 11.8–12.5 µs of CPU per event in the PublishBatch cells (5.8–7.6 with 400) from the two
+   * cores the gateway is measured on (docs/benchmarks.md, twenty-fourth round). The raw kafkajs
+   * cells, the same process, cost the same either way.
    */
   BENCH_HEAP_GROWING_PERCENT: env.integer({ default: 400, min: 0, max: 1000 }),
   /**
