@@ -270,6 +270,9 @@ export class BatchingPublisher {
 
 function recordBytes(record: OutgoingRecord): number {
   let size = record.value.length + record.key.length + 64;
-  for (const [k, v] of Object.entries(record.headers)) size += k.length + v.length + 8;
+  // for…in: Object.entries made an array per header, 11% of the bytes the producer thread
+  // allocated for a 2 KB event (docs/benchmarks.md, twenty-fifth round).
+  const { headers } = record;
+  for (const k in headers) size += k.length + headers[k]!.length + 8;
   return size;
 }

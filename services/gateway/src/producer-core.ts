@@ -114,8 +114,9 @@ export class RecordProducer {
     const outgoing: OutgoingRecord = Buffer.isBuffer(record.value)
       ? (record as OutgoingRecord)
       : { ...record, value: Buffer.from(record.value.buffer, record.value.byteOffset, record.value.byteLength) };
+    const payloadSha256 = payloadHash(eventType, outgoing.value); // now, as a document's (publishDocument)
     this.publisher.publishThen(outgoing, (err, position) => {
-      if (position) this.reply({ kind: 'published', id, position, payloadSha256: payloadHash(eventType, outgoing.value) });
+      if (position) this.reply({ kind: 'published', id, position, payloadSha256 });
       else this.failed(id, err);
     }, job.patient);
   }
@@ -157,13 +158,16 @@ export class RecordProducer {
       document.value,
     );
     const record: OutgoingRecord = { topic: TOPICS.disclosure, key: encoded.key, value: encoded.value, headers: encoded.headers };
+    // Digested now, while the value just written is in the CPU's cache: by Kafka's answer
+    // thousands of other values have been written after it.
+    const payloadSha256 = payloadHash('document.published', record.value);
     this.publisher.publishThen(record, (err, position) => {
       if (!position) {
         this.failed(id, err);
         return;
       }
       const { publicationId, revision, title } = document;
-      this.reply({ kind: 'publishedDocument', id, position, payloadSha256: payloadHash('document.published', record.value), document: { publicationId, revision, title, creditCode } });
+      this.reply({ kind: 'publishedDocument', id, position, payloadSha256, document: { publicationId, revision, title, creditCode } });
     }, job.patient);
   }
 
