@@ -164,8 +164,8 @@ const headerValue = (name: HeaderName, v: unknown): Buffer | undefined => (typeo
  * serves): every record's body size, where its headers end in `headers`, and all the records'
  * headers one after another. Lists of its own for each request, and an array of headers for
  * each record, were 8% of the bytes the gateway's producer thread allocated for a 2 KB event
- * (docs/benchmarks.md, twenty-fifth round). An entry past the current request still points at
- * a header of an earlier one, a few bytes.
+ * (docs/benchmarks.md, twenty-fifth round). Entries past the current request still hold an
+ * earlier, larger request's headers until they are overwritten: at most one request's worth.
  */
 const scratch = { bodies: [] as number[], headerEnds: [] as number[], headers: [] as Buffer[] };
 
