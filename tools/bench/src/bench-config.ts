@@ -14,6 +14,12 @@ const list = (extra: { default: number[]; max: number }) => ({
 export const benchVariables = {
   /** Use this Kafka instead of starting a local one. */
   KAFKA_BROKERS: env.hostPorts({ optional: true }),
+  /**
+   * MiB the local broker keeps a partition (0: everything, as before the twenty-sixth round).
+   * Older segments are deleted within about a second, so the broker's page cache stays small
+   * however long the run; see BROKER_PROPERTIES in gateway-bench.ts for why.
+   */
+  BENCH_KAFKA_RETENTION_MB: env.integer({ default: 64, min: 0, max: 1_048_576 }),
   /** Measured seconds per cell, after the warm-up. */
   BENCH_SECONDS: env.integer({ default: 10, min: 1, max: 600 }),
   BENCH_WARMUP_SECONDS: env.integer({ default: 3, min: 0, max: 120 }),

@@ -38,6 +38,22 @@ const REPO_ROOT = resolve(__dirname, '../../..');
 const RAW_TOPIC = 'bench.raw-kafkajs';
 /** Partitions of `disclosure` as the gateway creates it; the raw producer's topic gets as many. */
 const PARTITIONS = 6;
+/**
+ * The local broker's properties for a run: it keeps `retainedMb` a partition and deletes older
+ * segments within about a second, so its page cache stays near a gigabyte however long the run
+ * is, as a long-running broker's stays within its machine's memory. Left to grow, the page cache
+ * took new memory for every byte written, and on a virtual machine that hands free memory back to
+ * its host (virtio-balloon's free page reporting, as here) new memory costs the guest 7–10 times
+ * more kernel time than reused memory: `dd` wrote 1 GiB into the page cache in 0.16 s of system
+ * time right after another file was deleted, and in 1.6–2.2 s once the freed memory had gone
+ * back. The broker's cost per event then rose from about 8 µs to 13–16 µs over the first minute
+ * or two of a run, and the raw kafkajs baseline fell with it, by how much depending on what had
+ * run before (docs/benchmarks.md, twenty-sixth round). Nothing here reads the topics back.
+ */
+function brokerProperties(retainedMb: number): Record<string, number> {
+  if (retainedMb === 0) return {};
+  return { 'log.retention.bytes': retainedMb * 1024 * 1024, 'log.retention.check.interval.ms': 1000, 'log.segment.delete.delay.ms': 0 };
+}
 
 type IngestClient = InstanceType<ReturnType<typeof loadIngestService>['gongkai']['hub']['v1']['IngestService']>;
 
@@ -74,7 +90,7 @@ async function main(config: BenchConfig, work: string, aborted: Promise<never>):
     let brokers = config.KAFKA_BROKERS;
     if (!brokers) {
       progress(`starting a local Kafka ${KAFKA_VERSION} (single node)`);
-      kafka = await Promise.race([LocalKafka.start({ nodes: 1, dir: join(work, 'kafka') }), aborted]);
+      kafka = await Promise.race([LocalKafka.start({ nodes: 1, dir: join(work, 'kafka'), extraProperties: brokerProperties(config.BENCH_KAFKA_RETENTION_MB) }), aborted]);
       brokers = kafka.brokers;
     }
     progress(`Kafka at ${brokers.join(',')}`);
@@ -223,7 +239,7 @@ async function main(config: BenchConfig, work: string, aborted: Promise<never>):
 function report(config: BenchConfig, brokers: readonly string[], localKafka: boolean, unary: UnaryCell[], batches: BatchCell[], batchSize: number, batchDoc: SizedDocument): void {
   const m = machine();
   const out: string[] = [];
-  out.push('', `Gateway benchmark — ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB, node ${m.node}, ${localKafka ? `Kafka ${KAFKA_VERSION} local single node` : `Kafka at ${brokers.join(',')}`}`);
+  out.push('', `Gateway benchmark — ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB, node ${m.node}, ${localKafka ? `Kafka ${KAFKA_VERSION} local single node${config.BENCH_KAFKA_RETENTION_MB > 0 ? `, keeping ${config.BENCH_KAFKA_RETENTION_MB} MiB a partition` : ''}` : `Kafka at ${brokers.join(',')}`}`);
   out.push(
     `each cell: ${config.BENCH_WARMUP_SECONDS} s warm-up, then ${config.BENCH_SECONDS} s measured, in ${config.BENCH_ROUNDS} round${config.BENCH_ROUNDS === 1 ? '' : 's'} alternating with its baseline; closed loop, every call a new event id`,
     '',
