@@ -137,17 +137,29 @@ export class AcceptedLog {
    */
   record(events: readonly RecordedEvent[]): void {
     if (events.length === 0) return;
+    // Each event's two keys, made once: its id's and its subject's.
+    const keys = this.keys;
+    keys.length = 0;
+    for (const e of events) keys.push(idKey(e.caller, e.eventId), subjectKey(e.eventType === 'request.status_changed', e.subject));
     this.batch(events.length, () => {
-      for (const e of events) {
-        if (this.idLine(e.caller, e.eventId)) continue; // a replay: the first answer stands
+      // After `batch` has made room: that may move entries, and with them the slots to read.
+      this.index.warm(keys);
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i]!;
+        const id = keys[2 * i]!;
+        const subject = keys[2 * i + 1]!;
+        if (this.idLine(e.caller, e.eventId, id)) continue; // a replay: the first answer stands
         const request = e.eventType === 'request.status_changed';
-        const slot = this.subjectSlot(request, e.subject);
+        const slot = this.subjectSlot(request, e.subject, subject);
         const state = request ? ([e.requestStep ?? '', e.acceptedAt] satisfies RequestState) : nextPublicationState(slot >= 0 ? (this.found![9] as PublicationState) : undefined, e);
         // Later events of the batch see this one (a revision right after its first version).
-        this.stage([e.caller, e.eventId, e.payloadSha256, e.eventType, e.subject, e.topic, e.partition, e.offset, e.acceptedAt, state], slot);
+        this.stage([e.caller, e.eventId, e.payloadSha256, e.eventType, e.subject, e.topic, e.partition, e.offset, e.acceptedAt, state], slot, id, subject);
       }
     });
   }
+
+  /** `record`'s keys, the list reused from one batch to the next (it holds the last batch's until then). */
+  private readonly keys: string[] = [];
 
   /**
    * Drops segments whose newest id is older than the retention window, moving forward the
@@ -291,9 +303,10 @@ export class AcceptedLog {
   /**
    * Indexes a line of the batch about to be written, at the place it will have: under its id
    * (if it has one) and under its subject, where `subjectSlot` is the subject's entry (-1: none
-   * yet; null: leave the subject's entry alone).
+   * yet; null: leave the subject's entry alone). `id` and `subject`: the line's two keys, when
+   * the caller has made them already.
    */
-  private stage(line: Line, subjectSlot: number | null): void {
+  private stage(line: Line, subjectSlot: number | null, id?: string, subject?: string): void {
     const segment = this.pendingSegment;
     const offset = this.pendingEnd;
     this.pending!.set(offset, line);
@@ -301,13 +314,13 @@ export class AcceptedLog {
     const bytes = this.out.line(line);
     this.pendingEnd += bytes;
     this.stagedNewest = Math.max(++this.stagedLines === 1 ? line[8] : this.stagedNewest, line[8]);
-    if (line[0] !== null && line[1] !== null) this.undo.push([this.index.insert(idKey(line[0], line[1]), segment, offset), -1, -1]);
+    if (line[0] !== null && line[1] !== null) this.undo.push([this.index.insert(id ?? idKey(line[0], line[1]), segment, offset), -1, -1]);
     if (subjectSlot === null) return;
     if (subjectSlot >= 0) {
       this.undo.push([subjectSlot, this.index.segmentAt(subjectSlot), this.index.offsetAt(subjectSlot)]);
       this.index.repoint(subjectSlot, segment, offset);
     } else {
-      this.undo.push([this.index.insert(subjectKey(line[3] === 'request.status_changed', line[4]), segment, offset), -1, -1]);
+      this.undo.push([this.index.insert(subject ?? subjectKey(line[3] === 'request.status_changed', line[4]), segment, offset), -1, -1]);
     }
   }
 
@@ -338,8 +351,8 @@ export class AcceptedLog {
   /** The line a lookup found last. */
   private found: Line | undefined;
 
-  private idLine(caller: string, eventId: string): Line | undefined {
-    const slot = this.index.find(idKey(caller, eventId), (segment, offset) => {
+  private idLine(caller: string, eventId: string, key = idKey(caller, eventId)): Line | undefined {
+    const slot = this.index.find(key, (segment, offset) => {
       this.found = this.lineAt(segment, offset);
       return this.found?.[0] === caller && this.found[1] === eventId;
     });
@@ -347,8 +360,8 @@ export class AcceptedLog {
   }
 
   /** The entry of a publication's or request's latest line (-1: none), that line in `found`. */
-  private subjectSlot(request: boolean, subject: string): number {
-    return this.index.find(subjectKey(request, subject), (segment, offset) => {
+  private subjectSlot(request: boolean, subject: string, key = subjectKey(request, subject)): number {
+    return this.index.find(key, (segment, offset) => {
       this.found = this.lineAt(segment, offset);
       return this.found?.[4] === subject && (this.found[3] === 'request.status_changed') === request;
     });

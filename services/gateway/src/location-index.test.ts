@@ -40,6 +40,19 @@ describe('LocationIndex', () => {
     for (let i = 3; i < 6; i++) expect(index.offsetAt(index.find(`key-${i}`, any))).toBe(i);
   });
 
+  it('changes nothing when warmed: in the middle of a rebuild, with more keys than before, and with keys not there', () => {
+    const index = new LocationIndex(16);
+    for (let i = 0; i < 1000; i++) index.insert(`key-${i}`, 1, i);
+    index.reserve(5000); // starts a rebuild that moves a part of the entries only
+    expect(index.rebuilding).toBe(true);
+    const keys = Array.from({ length: 1500 }, (_, i) => `key-${i}`);
+    index.warm(keys.slice(0, 10));
+    index.warm(keys);
+    for (let i = 0; i < 1000; i++) expect(index.offsetAt(index.find(`key-${i}`, any))).toBe(i);
+    for (let i = 1000; i < 1500; i++) expect(index.find(`key-${i}`, any)).toBe(-1);
+    expect(index.size).toBe(1000);
+  });
+
   it('points an entry elsewhere', () => {
     const index = new LocationIndex();
     const slot = index.insert('p\u0001pub-1', 3, 40);

