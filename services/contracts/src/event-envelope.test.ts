@@ -84,6 +84,19 @@ describe('event envelope', () => {
       ce_avrofingerprint: latest.fingerprint,
       'content-type': 'application/avro',
     });
+    // The envelope writes these names out; they are EVENT_HEADERS's, trace context aside.
+    expect(Object.keys(encoded.headers).sort()).toEqual(
+      Object.values(EVENT_HEADERS)
+        .filter((name) => name !== EVENT_HEADERS.traceparent && name !== EVENT_HEADERS.tracestate)
+        .sort(),
+    );
+  });
+
+  it('writes each event its own time, whether it repeats the last one or not', () => {
+    const data = sampleEvents()['document.published'];
+    const times = ['2025-06-27T01:30:00.000Z', '2025-06-27T01:30:00.000Z', '2025-06-27T01:30:00.001Z', '1999-12-31T23:59:59.999Z', '2025-06-27T01:30:00.001Z'];
+    const written = times.map((t, i) => encodeEvent({ type: 'document.published', source: '/liaocheng/oa', id: `evt-${i}`, time: new Date(t), data }).headers.ce_time);
+    expect(written).toEqual(times);
   });
 
   it('keys request events by request id', () => {

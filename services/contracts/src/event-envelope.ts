@@ -169,6 +169,19 @@ function wellFormedTraceparent(traceparent: string): boolean {
   lastTraceparent = traceparent;
   return true;
 }
+/**
+ * `new Date(ms).toISOString()`, remembering the last: the events of one call, and of one
+ * millisecond, share their time.
+ */
+function isoTime(ms: number): string {
+  if (ms !== lastIsoMs) {
+    lastIso = new Date(ms).toISOString();
+    lastIsoMs = ms;
+  }
+  return lastIso;
+}
+let lastIsoMs = Number.NaN;
+let lastIso = '';
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
 /** Encodes and decodes events against one schema registry. */
@@ -225,19 +238,21 @@ export class EventCodec {
     if (input.source.length === 0) throw new InvalidEventInputError(type, 'source', 'must not be empty');
     const id = input.id ?? randomUUID();
     if (id.length === 0) throw new InvalidEventInputError(type, 'id', 'must not be empty');
-    const time = input.time ?? new Date();
-    if (Number.isNaN(time.getTime())) throw new InvalidEventInputError(type, 'time', 'is not a valid date');
+    const ms = (input.time ?? new Date()).getTime();
+    if (Number.isNaN(ms)) throw new InvalidEventInputError(type, 'time', 'is not a valid date');
 
+    // The names written out, not computed from EVENT_HEADERS: V8 then builds the object from one
+    // template instead of adding nine properties one by one (a test holds them to EVENT_HEADERS).
     const headers: Record<string, string> = {
-      [EVENT_HEADERS.id]: id,
-      [EVENT_HEADERS.source]: input.source,
-      [EVENT_HEADERS.type]: type,
-      [EVENT_HEADERS.specversion]: CLOUDEVENTS_SPEC_VERSION,
-      [EVENT_HEADERS.time]: time.toISOString(),
-      [EVENT_HEADERS.subject]: subject,
-      [EVENT_HEADERS.dataschema]: writer.dataschema,
-      [EVENT_HEADERS.avroFingerprint]: writer.fingerprint,
-      [EVENT_HEADERS.contentType]: AVRO_CONTENT_TYPE,
+      ce_id: id,
+      ce_source: input.source,
+      ce_type: type,
+      ce_specversion: CLOUDEVENTS_SPEC_VERSION,
+      ce_time: isoTime(ms),
+      ce_subject: subject,
+      ce_dataschema: writer.dataschema,
+      ce_avrofingerprint: writer.fingerprint,
+      'content-type': AVRO_CONTENT_TYPE,
     };
     // Tracing must never stop a publication: a malformed traceparent is left behind, not fatal.
     if (input.traceparent !== undefined && wellFormedTraceparent(input.traceparent)) {
