@@ -45,6 +45,18 @@ describe('AcceptedLog', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('finds the same after warming a batch of ids, recorded, new and missing, as without', () => {
+    log.record([accepted('e1'), accepted('e2')]);
+    log.warmIds('docs-system', [{ eventId: 'e2' }, { eventId: 'e3' }, {}, { eventId: '' }, { eventId: 'e1' }]);
+    expect(log.find('docs-system', 'e1')?.payloadSha256).toBe('sha-e1');
+    expect(log.find('docs-system', 'e2')?.payloadSha256).toBe('sha-e2');
+    expect(log.find('docs-system', 'e3')).toBeUndefined();
+    // A batch recorded after a warm-up (which shares its list of keys) is recorded whole.
+    log.record([accepted('e3'), accepted('e4')]);
+    expect(log.find('docs-system', 'e4')?.subject).toBe('pub-e4');
+    expect(log.publication('pub-e3')?.lastEventId).toBe('e3');
+  });
+
   it('answers a recorded id with its first answer, for its caller only', () => {
     log.record([accepted('e1')]);
     log.record([accepted('e1', { offset: '99', payloadSha256: 'other' })]);

@@ -38,7 +38,7 @@ export interface PublishResult {
 
 export interface IngestHandlerDeps {
   readonly callers: CallerRegistry;
-  readonly store: Pick<AcceptedLog, 'find' | 'publication' | 'lastRequestStep'>;
+  readonly store: Pick<AcceptedLog, 'find' | 'publication' | 'lastRequestStep'> & Partial<Pick<AcceptedLog, 'warmIds'>>;
   /** Publishes to Kafka and records what Kafka took in the store (on the producer thread). */
   readonly publisher: RecordPublisher;
   readonly logger: Logger;
@@ -160,6 +160,7 @@ export class IngestHandler {
     let allSettled: () => void = () => undefined;
     // The caller waits for all its items anyway: they may wait a little for company (decision 015).
     const how: SendOptions = { traceparent, patient: true };
+    this.deps.store.warmIds?.(caller.id, items);
     for (let index = 0; index < items.length; index++) {
       open++;
       try {

@@ -97,8 +97,8 @@ export class LocationIndex {
     if (this.old) this.move(Math.max(MOVE_AT_LEAST, MOVE_PER_ENTRY * count));
     const size = this.mask + 1;
     if ((this.used + this.inOld + count) * 2 <= size) return;
-    // The smallest of size, twice size, … that the entries and those reserved fill a third of
-    // at most: twice the size when the entries filled it, the same size when removal marks did.
+    // The first of size, twice size, … of which the entries and those reserved fill a third at
+    // most: twice the size when entries filled it, the same size when removal marks did.
     // (A factor of four here, before, made every growth quadruple the table: 268 MB of slots
     // for 2.1 million entries, where 134 MB keep it at most half full.)
     let grown = size;

@@ -17,7 +17,7 @@ export const benchVariables = {
   /**
    * MiB the local broker keeps a partition (0: everything, as before the twenty-sixth round).
    * Older segments are deleted within about a second, so the broker's page cache stays small
-   * however long the run; see BROKER_PROPERTIES in gateway-bench.ts for why.
+   * however long the run; see brokerProperties in gateway-bench.ts for why.
    */
   BENCH_KAFKA_RETENTION_MB: env.integer({ default: 64, min: 0, max: 1_048_576 }),
   /** Measured seconds per cell, after the warm-up. */
