@@ -115,6 +115,8 @@ describe('document transcoder', () => {
     ['a title with a leading ideographic space', (d) => (d.title = `\u3000${d.title}`)],
     ['published at the end of a China day', (d) => Object.assign(d, { formedOn: '2025-06-27', publishedAt: new Date('2025-06-27T23:59:59.999+08:00') })],
     ['published at the epoch itself (an empty Timestamp)', (d) => Object.assign(d, { formedOn: '1970-01-01', publishedAt: new Date(0) })],
+    ['formed on the China day it was published, at its first millisecond (16:00 UTC the day before)', (d) => Object.assign(d, { formedOn: '2025-06-28', publishedAt: new Date('2025-06-28T00:00:00.000+08:00') })],
+    ['published on 9999-12-31, the last day written with four digits', (d) => Object.assign(d, { formedOn: '9999-12-31', publishedAt: new Date('9999-12-31T23:59:59.999+08:00') })],
     ['three hundred keywords', (d) => (d.keywords = Array.from({ length: 300 }, (_, i) => `词${i}`))],
   ])('takes the fast road with %s, to the same bytes', (_, change) => {
     const { slow } = bothRoads(requestBytes(proto(change)));
@@ -135,6 +137,8 @@ describe('document transcoder', () => {
     ['a document number with 第', (d) => (d.documentNumber = '聊政办字〔2025〕第12号')],
     ['an empty document number', (d) => (d.documentNumber = '')],
     ['formed after publication', (d) => (d.formedOn = '2025-06-28')],
+    ['formed the day after a publication at the last millisecond of its China day', (d) => Object.assign(d, { formedOn: '2025-06-28', publishedAt: new Date('2025-06-27T23:59:59.999+08:00') })],
+    ['published after the year 9999 (the general road compares the dates as text: +010000-… sorts first)', (d) => Object.assign(d, { formedOn: '2025-06-27', publishedAt: new Date('+010000-01-01T00:00:00Z') })],
     ['a date that does not exist', (d) => (d.formedOn = '2025-02-30')],
     ['valid with an end date', (d) => (d.validity = { status: 'VALID', effectiveOn: null, endedOn: '2025-07-01' })],
     ['expired without an end date', (d) => (d.validity = { status: 'EXPIRED', effectiveOn: null, endedOn: null })],

@@ -24,6 +24,11 @@ import { parseIndexNumber } from './validation/index-number';
 import { INPUT_LIMITS } from './validation/input-limits';
 import { MEDIA_TYPE, REGION_CODE, SHA256_HEX, chinaDate } from './validation/validate-event';
 
+/** China Standard Time, UTC+8, all year. */
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+/** 9999-12-31 in days since 1970-01-01: the last day written with four digits. */
+const LAST_FOUR_DIGIT_DAY = isoDateToEpochDays('9999-12-31')!;
+
 /** A document the fast road accepted: its Avro value and what the gateway records of it. */
 export interface TranscodedDocument {
   /**
@@ -433,7 +438,12 @@ export function transcodeDocument(b: Buffer, start: number, end: number): Transc
   const nanos = timestampFields.has(2) ? timestampFields.value[2]! : 0;
   if (seconds > 8.64e12 || nanos > 0x7fffffff) return undefined;
   const publishedAt = seconds * 1000 + Math.floor(nanos / 1e6);
-  if (publishedAt > 8.64e15 || formedOn! > chinaDate(publishedAt)) return undefined;
+  if (publishedAt > 8.64e15) return undefined;
+  // Formed after it was published (China's calendar day): as validateEvent compares the two
+  // dates, by their text. Within years 0000–9999 that is comparing day numbers, without
+  // writing the published day out; past them the text has a sign and six digits.
+  const publishedDays = Math.floor((publishedAt + CHINA_OFFSET_MS) / 86_400_000);
+  if (publishedDays <= LAST_FOUR_DIGIT_DAY ? formedDays > publishedDays : formedOn! > chinaDate(publishedAt)) return undefined;
   writeLong(formedDays);
   writeLong(publishedAt);
 

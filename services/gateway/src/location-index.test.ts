@@ -53,6 +53,40 @@ describe('LocationIndex', () => {
     expect(index.size).toBe(1000);
   });
 
+  it('files and finds warmed keys where unwarmed lookups find them, in any order, whatever the caller does to its list after warming', () => {
+    const warmedIndex = new LocationIndex(16);
+    const plainIndex = new LocationIndex(16);
+    const keys = Array.from({ length: 40 }, (_, i) => `docs\u0000evt-${i}`);
+    const list = [...keys];
+    warmedIndex.reserve(200);
+    plainIndex.reserve(200);
+    warmedIndex.warm(list);
+    // The caller reuses its list for other keys: what was warmed must not follow it.
+    for (let i = 0; i < list.length; i++) list[i] = `other\u0000${i}`;
+    // In order, backwards, by twos and threes, jumping about, and keys never warmed between them.
+    const order = [0, 1, 0, 2, 1, 3, 5, 4, 7, 10, 9, 39, 20, 21, 23, 22, 8, 6, 11, 12, 13, 14, 15, 16, 17, 18, 19, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38];
+    const seen = new Set<number>();
+    for (const [n, i] of order.entries()) {
+      const key = keys[i]!;
+      if (!seen.has(i)) {
+        seen.add(i);
+        expect(warmedIndex.find(key, any)).toBe(-1);
+        warmedIndex.insert(key, 1, i);
+        plainIndex.insert(key, 1, i);
+      }
+      warmedIndex.insert(`never-warmed-${n}`, 2, n);
+      plainIndex.insert(`never-warmed-${n}`, 2, n);
+    }
+    expect(seen.size).toBe(keys.length);
+    warmedIndex.warm(['unrelated']);
+    for (const [i, key] of keys.entries()) {
+      expect(warmedIndex.offsetAt(warmedIndex.find(key, at(1, i)))).toBe(i);
+      // The same slot an index never warmed gives it: the same hash, the same probe.
+      expect(warmedIndex.find(key, any)).toBe(plainIndex.find(key, any));
+    }
+    for (let n = 0; n < order.length; n++) expect(warmedIndex.offsetAt(warmedIndex.find(`never-warmed-${n}`, at(2, n)))).toBe(n);
+  });
+
   it('points an entry elsewhere', () => {
     const index = new LocationIndex();
     const slot = index.insert('p\u0001pub-1', 3, 40);
