@@ -19,8 +19,8 @@ import { enumSymbol } from './ingest-mapping';
 import { loadIngestPackageDefinition } from './ingest-service';
 import { getDefaultRegistry } from './schema-registry';
 import { findCreditCodeProblem } from './validation/credit-code';
-import { parseDocumentNumber } from './validation/document-number';
-import { parseIndexNumber } from './validation/index-number';
+import { isDocumentNumber } from './validation/document-number';
+import { indexNumberBodyCode } from './validation/index-number';
 import { INPUT_LIMITS } from './validation/input-limits';
 import { MEDIA_TYPE, REGION_CODE, SHA256_HEX, chinaDate } from './validation/validate-event';
 
@@ -371,8 +371,8 @@ export function transcodeDocument(b: Buffer, start: number, end: number): Transc
   if (code === undefined) return undefined;
 
   const indexNumber = textOf(d, b, 3);
-  const parsedIndex = indexNumber === undefined ? undefined : parseIndexNumber(indexNumber);
-  if (!parsedIndex || (parsedIndex.bodyCode !== creditCode && parsedIndex.bodyCode !== code)) return undefined;
+  const indexBodyCode = indexNumber === undefined ? undefined : indexNumberBodyCode(indexNumber);
+  if (indexBodyCode === undefined || (indexBodyCode !== creditCode && indexBodyCode !== code)) return undefined;
 
   copyText(d, b, 1);
   writeLong(revision);
@@ -388,7 +388,7 @@ export function transcodeDocument(b: Buffer, start: number, end: number): Transc
   // documentNumber
   if (d.has(5)) {
     const documentNumber = textOf(d, b, 5);
-    if (documentNumber === undefined || !parseDocumentNumber(documentNumber)) return undefined;
+    if (documentNumber === undefined || !isDocumentNumber(documentNumber)) return undefined;
     writeLong(1);
     copyText(d, b, 5);
   } else writeLong(0);

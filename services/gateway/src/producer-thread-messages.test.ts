@@ -1,6 +1,6 @@
 import { encodeEvent } from '@gongkai/contracts';
 import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
-import { elideRepeats, packAnswers, packRecord, readAnswers, restoreRepeats, unpackRecord, type ProducerJob, type RecordToPublish, type ToMain } from './producer-thread-messages';
+import { elideRepeats, packAnswers, packDocument, packRecord, readAnswers, restoreRepeats, unpackRecord, type ProducerJob, type RecordToPublish, type ToMain } from './producer-thread-messages';
 
 /** What the producer thread receives: the packed record after a structured clone, unpacked. */
 function acrossThreads(item: RecordToPublish): RecordToPublish {
@@ -86,7 +86,13 @@ describe('documents among records', () => {
       { kind: 'document', id: 3, callerId: 'docs', eventId: 'evt-3', time: 1_764_000_000_001, traceparent, issuingBodies: bodies, bytes, start: 4, end: 9, patient: false },
       { kind: 'document', id: 4, callerId: 'docs', eventId: 'evt-4', time: 1_764_000_000_001, traceparent: undefined, issuingBodies: ['*'], bytes, start: 1, end: 2, patient: true },
     ];
-    const packed = jobs.map(packRecord);
+    // A document goes packed from its id and the rest (as ThreadedPublisher sends it) or from a whole job alike.
+    const packed = jobs.map((job) => {
+      if (job.kind !== 'document') return packRecord(job);
+      const { kind, id, ...rest } = job;
+      expect(packDocument(id, rest)).toEqual(packRecord({ kind, id, ...rest }));
+      return packDocument(id, rest);
+    });
     elideRepeats(packed);
     expect(packed[3]).toContain(null); // the caller repeats
     const received = structuredClone(packed);

@@ -114,9 +114,7 @@ const PATIENT = 2;
 const HEADERS_AT = 6;
 
 export function packRecord(job: ProducerJob): PackedRecord {
-  if (job.kind === 'document') {
-    return [job.id, DOCUMENT | (job.patient ? PATIENT : 0), job.callerId, job.eventId, job.time, job.traceparent, job.issuingBodies, job.bytes, job.start, job.end];
-  }
+  if (job.kind === 'document') return packDocument(job.id, job);
   const { id, record, eventType } = job;
   const { headers } = record;
   const packed: unknown[] = [id, RECORD | (job.patient ? PATIENT : 0), record.topic, record.key, record.value, eventType];
@@ -125,6 +123,11 @@ export function packRecord(job: ProducerJob): PackedRecord {
     if (!POSITIONED.has(name)) packed.push(name, headers[name]);
   }
   return packed;
+}
+
+/** A document job packed as {@link packRecord} packs it, from its id and the rest apart (no job object made first). */
+export function packDocument(id: number, document: Omit<DocumentToPublish, 'kind' | 'id'>): PackedRecord {
+  return [id, DOCUMENT | (document.patient ? PATIENT : 0), document.callerId, document.eventId, document.time, document.traceparent, document.issuingBodies, document.bytes, document.start, document.end];
 }
 
 export function unpackRecord(packed: PackedRecord): ProducerJob {

@@ -1,10 +1,11 @@
-import { parseDocumentNumber } from './document-number';
+import { isDocumentNumber, parseDocumentNumber } from './document-number';
 
 describe('document number (文号)', () => {
   it('reads standard document numbers', () => {
     expect(parseDocumentNumber('聊政办字〔2025〕12号')).toEqual({ issuerCode: '聊政办字', year: 2025, serial: 12 });
     expect(parseDocumentNumber('聊政发〔2025〕3号')).toEqual({ issuerCode: '聊政发', year: 2025, serial: 3 });
     expect(parseDocumentNumber('鲁政办发〔2024〕105号')).toEqual({ issuerCode: '鲁政办发', year: 2024, serial: 105 });
+    for (const text of ['聊政办字〔2025〕12号', '聊政发〔2025〕3号', '鲁政办发〔2024〕105号']) expect(isDocumentNumber(text)).toBe(true);
   });
 
   it.each([
@@ -19,5 +20,6 @@ describe('document number (文号)', () => {
     [' 聊政办字〔2025〕12号', 'a leading space'],
   ])('refuses %s (%s)', (text) => {
     expect(parseDocumentNumber(text)).toBeUndefined();
+    expect(isDocumentNumber(text)).toBe(false);
   });
 });

@@ -22,3 +22,8 @@ export function parseDocumentNumber(text: string): DocumentNumber | undefined {
   const [, issuerCode, year, serial] = match as unknown as [string, string, string, string];
   return { issuerCode, year: Number(year), serial: Number(serial) };
 }
+
+/** Whether {@link parseDocumentNumber} accepts the text, without making its parts. */
+export function isDocumentNumber(text: string): boolean {
+  return DOCUMENT_NUMBER.test(text);
+}

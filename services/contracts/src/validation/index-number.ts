@@ -21,3 +21,13 @@ export function parseIndexNumber(text: string): IndexNumber | undefined {
   if (Number(serial) === 0) return undefined;
   return { bodyCode, year: Number(year), serial: Number(serial) };
 }
+
+/**
+ * The issuing body code of an index number {@link parseIndexNumber} accepts, else undefined:
+ * for a check that needs no more (the document transcoder), without the match and its parts.
+ */
+export function indexNumberBodyCode(text: string): string | undefined {
+  // The serial is the last five characters: 00000 is no serial.
+  if (!INDEX_NUMBER.test(text) || text.endsWith('-00000')) return undefined;
+  return text.slice(0, text.indexOf('/'));
+}
