@@ -11,20 +11,19 @@ export interface IndexNumber {
   readonly serial: number;
 }
 
-const INDEX_NUMBER = /^([0-9A-Z][0-9A-Z-]{0,31})\/(\d{4})-(\d{5})$/;
+const INDEX_NUMBER = /^[0-9A-Z][0-9A-Z-]{0,31}\/\d{4}-\d{5}$/;
 
 /** Parses an index number; undefined when it is not in that form or its serial is 00000. */
 export function parseIndexNumber(text: string): IndexNumber | undefined {
-  const match = INDEX_NUMBER.exec(text);
-  if (!match) return undefined;
-  const [, bodyCode, year, serial] = match as unknown as [string, string, string, string];
-  if (Number(serial) === 0) return undefined;
-  return { bodyCode, year: Number(year), serial: Number(serial) };
+  const bodyCode = indexNumberBodyCode(text);
+  if (bodyCode === undefined) return undefined;
+  // The form ends `YYYY-SSSSS`.
+  return { bodyCode, year: Number(text.slice(-10, -6)), serial: Number(text.slice(-5)) };
 }
 
 /**
  * The issuing body code of an index number {@link parseIndexNumber} accepts, else undefined:
- * for a check that needs no more (the document transcoder), without the match and its parts.
+ * for a check that needs no more (the document transcoder), without the year and serial.
  */
 export function indexNumberBodyCode(text: string): string | undefined {
   // The serial is the last five characters: 00000 is no serial.
