@@ -275,6 +275,33 @@ describe('gateway: Publish', () => {
     expect(found.map((f) => f.key).sort()).toEqual([good1.publicationId, good2.publicationId].sort());
   });
 
+  it('PublishBatch answers each document for itself: its own body, a foreign body, bad input and an id repeated in the call', async () => {
+    const own = (): ReturnType<typeof document> =>
+      document({ issuingBody: { name: '东昌府区人民政府办公室', creditCode: COUNTY_CREDIT_CODE, code: null }, indexNumber: `${COUNTY_CREDIT_CODE}/2025-00032` });
+    const first = own();
+    const foreign = document();
+    const bad = own();
+    const last = own();
+    const firstId = unique('evt');
+    const items = [publishRequest(firstId, first), publishRequest(unique('evt'), foreign), publishRequest(unique('evt'), { ...bad, title: '\u0007' }), publishRequest(firstId, first), publishRequest(unique('evt'), last)];
+    const res = await call(gw.client, gw.client.PublishBatch, { items }, auth(TOKENS.county));
+    type Result = { index: number; outcome: string; published?: Answer; error?: { code: string; message: string; fieldViolations: { field: string }[] } };
+    const results = (res as { results: Result[] }).results;
+    expect(results.map((r) => [r.index, r.outcome, r.error?.code ?? r.published?.duplicate])).toEqual([
+      [0, 'published', false],
+      [1, 'error', 'PERMISSION_DENIED'],
+      [2, 'error', 'INVALID_ARGUMENT'],
+      [3, 'published', true],
+      [4, 'published', false],
+    ]);
+    expect(results[1]!.error!.message).toContain('may not publish for issuing body');
+    expect(results[2]!.error!.fieldViolations.map((v) => v.field)).toContain('document.title');
+    expect(results[3]!.published).toEqual(results[0]!.published ? { ...results[0]!.published, duplicate: true } : undefined);
+    // Only what was accepted reaches Kafka, once per id.
+    const found = await disclosed(new Set([first.publicationId, foreign.publicationId, bad.publicationId, last.publicationId]), 2);
+    expect(found.map((f) => f.key).sort()).toEqual([first.publicationId, last.publicationId].sort());
+  });
+
   it('works the same with the Kafka producer on the gRPC thread (GATEWAY_PRODUCER_THREAD=false), restart included', async () => {
     const single = await startTestGateway({ env: { GATEWAY_PRODUCER_THREAD: 'false' } });
     try {

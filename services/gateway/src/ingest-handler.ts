@@ -158,21 +158,35 @@ export class IngestHandler {
     const results = new Array<BatchItemResult | undefined>(items.length);
     let open = 0;
     let allSettled: () => void = () => undefined;
+    const settle = (index: number, error: Error | undefined, ok?: PublishResult): void => {
+      results[index] ??= error ? { error } : { ok: ok! };
+      if (--open === 0) allSettled();
+    };
     // The caller waits for all its items anyway: they may wait a little for company (decision 015).
     const how: SendOptions = { traceparent, patient: true };
     this.deps.store.warmIds?.(caller.id, items);
+    // Documents that go to the producer undecoded travel together, a run of them at a time:
+    // any other item goes after the run before it, so the items still go in their order.
+    let run: DocumentRun | undefined;
     for (let index = 0; index < items.length; index++) {
+      const item = items[index]!;
       open++;
       try {
-        this.send(caller, items[index]!, how, (error, ok) => {
-          results[index] ??= error ? { error } : { ok: ok! };
-          if (--open === 0) allSettled();
-        });
+        const key = this.joinsRun(caller, item);
+        if (key !== undefined) {
+          if (run && run.bytes !== (item as UndecodedDocumentRequest).bytes) run = this.handRun(run);
+          run ??= this.startRun(caller, how, settle, (item as UndecodedDocumentRequest).bytes);
+          this.addToRun(run, index, item as UndecodedDocumentRequest, key);
+          continue;
+        }
+        if (run) run = this.handRun(run);
+        this.send(caller, item, how, (error, ok) => settle(index, error, ok));
       } catch (error) {
         open--;
         results[index] = { error: error as Error };
       }
     }
+    if (run) this.handRun(run);
     items.length = 0;
     if (open === 0) return Promise.resolve(results as BatchItemResult[]);
     const budget = this.budget(deadline);
@@ -187,6 +201,74 @@ export class IngestHandler {
         resolve(results as BatchItemResult[]);
       };
     });
+  }
+
+  /**
+   * The key of a batch item that can go in a run of documents handed over together: a document
+   * left undecoded, with a usable id, of a type the caller may send, neither under way nor
+   * accepted before (those take sendUndecoded's road, to be looked into here). Throws as
+   * {@link admit} for an unusable id or type.
+   */
+  private joinsRun(caller: Caller, item: PublishRequestLike): string | undefined {
+    if (!(item instanceof UndecodedDocumentRequest) || !this.deps.publisher.publishDocuments) return undefined;
+    const key = this.admit(caller, item.eventId, 'document.published');
+    // A repeat of an id earlier in the same run is in flight already (addToRun): it goes the other road.
+    return this.inFlight.has(key) || this.deps.store.find(caller.id, item.eventId) ? undefined : key;
+  }
+
+  private startRun(caller: Caller, how: SendOptions, settle: BatchSettle, bytes: Buffer): DocumentRun {
+    return {
+      caller,
+      how,
+      settle,
+      bytes,
+      entry: { type: 'document.published', value: undefined, waiters: [] },
+      items: [],
+      keys: [],
+      requests: [],
+      eventIds: [],
+      starts: [],
+      ends: [],
+    };
+  }
+
+  private addToRun(run: DocumentRun, index: number, request: UndecodedDocumentRequest, key: string): void {
+    this.inFlight.set(key, run.entry);
+    run.items.push(index);
+    run.keys.push(key);
+    run.requests.push(request);
+    run.eventIds.push(request.eventId);
+    run.starts.push(request.documentStart);
+    run.ends.push(request.documentEnd);
+  }
+
+  /**
+   * Hands a run's documents to the producer at once; each is answered as sendUndecoded answers
+   * one. A document the producer did not take goes on as sendUndecoded sends it. Returns
+   * undefined, for the caller's `run = this.handRun(run)`.
+   */
+  private handRun(run: DocumentRun): undefined {
+    const { caller, how, entry } = run;
+    const group = { callerId: caller.id, time: this.now(), traceparent: how.traceparent, issuingBodies: caller.grant.issuingBodies, bytes: run.bytes, patient: how.patient, eventIds: run.eventIds, starts: run.starts, ends: run.ends };
+    this.deps.publisher.publishDocuments!(group, (i, err, position) => {
+      const key = run.keys[i]!;
+      const index = run.items[i]!;
+      if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
+      if (err instanceof DocumentNotTaken) {
+        try {
+          if (err.reason === 'denied') this.deps.callers.authorize(caller, 'document.published', err.creditCode);
+          this.send(caller, run.requests[i]!.decoded(), how, (error, ok) => run.settle(index, error, ok));
+        } catch (error) {
+          run.settle(index, error as Error);
+        }
+      } else {
+        const [error, result] = this.outcome(run.eventIds[i]!, err, position);
+        run.settle(index, error, result);
+      }
+      // The run's entry is shared: a waiting retry of another of its ids asks again, and waits again.
+      if (entry.waiters.length > 0) for (const waiter of entry.waiters.splice(0)) waiter(undefined);
+    });
+    return undefined;
   }
 
   /** One event of Publish or PublishBatch, without the deadline. */
@@ -453,6 +535,27 @@ function acceptedFacts(callerId: string, eventId: string, type: EventType, subje
     issuingBody: publication ? issuingBody || undefined : undefined,
     requestStep: type === 'request.status_changed' ? (d.step ?? 'UNKNOWN') : undefined,
   };
+}
+
+type BatchSettle = (index: number, error: Error | undefined, ok?: PublishResult) => void;
+
+/**
+ * Documents of one PublishBatch call, next to each other in its items and in one buffer, that
+ * go to the producer together (RecordPublisher.publishDocuments). `items[i]` is document i's
+ * place in the call; its key is in flight under the run's one `entry` until it is answered.
+ */
+interface DocumentRun {
+  readonly caller: Caller;
+  readonly how: SendOptions;
+  readonly settle: BatchSettle;
+  readonly bytes: Buffer;
+  readonly entry: InFlight;
+  readonly items: number[];
+  readonly keys: string[];
+  readonly requests: UndecodedDocumentRequest[];
+  readonly eventIds: string[];
+  readonly starts: number[];
+  readonly ends: number[];
 }
 
 /**

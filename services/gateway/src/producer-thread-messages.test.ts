@@ -1,6 +1,20 @@
 import { encodeEvent } from '@gongkai/contracts';
 import { sampleEvents } from '@gongkai/contracts/dist/testing/sample-events';
-import { elideRepeats, packAnswers, packDocument, packRecord, readAnswers, restoreRepeats, unpackRecord, type ProducerJob, type RecordToPublish, type ToMain } from './producer-thread-messages';
+import {
+  elideRepeats,
+  packAnswers,
+  packDocument,
+  packDocuments,
+  packRecord,
+  readAnswers,
+  restoreRepeats,
+  unpackRecord,
+  unpackRecords,
+  type DocumentGroup,
+  type ProducerJob,
+  type RecordToPublish,
+  type ToMain,
+} from './producer-thread-messages';
 
 /** What the producer thread receives: the packed record after a structured clone, unpacked. */
 function acrossThreads(item: RecordToPublish): RecordToPublish {
@@ -106,6 +120,50 @@ describe('documents among records', () => {
     expect(back.map((j) => j.patient)).toEqual([true, true, false, true]);
     // One copy of the shared bytes crossed, not one per document.
     expect((back[0] as { bytes: Uint8Array }).bytes).toBe((back[2] as { bytes: Uint8Array }).bytes);
+  });
+});
+
+describe('a group of documents', () => {
+  it('crosses as one pack among others and arrives as a job per document, ids in order, as documents packed alone would', () => {
+    const bytes = new Uint8Array(64).map((_, i) => i);
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const group = (eventIds: string[], from: number, patient: boolean): DocumentGroup => ({
+      callerId: 'docs',
+      time: 1_764_000_000_000,
+      traceparent,
+      issuingBodies: ['11371500004283170L'],
+      bytes,
+      patient,
+      eventIds,
+      starts: eventIds.map((_, i) => from + 10 * i),
+      ends: eventIds.map((_, i) => from + 10 * i + 7),
+    });
+    const first = group(['evt-1', 'evt-2', 'evt-3'], 0, true);
+    const second = group(['evt-9'], 40, false);
+    const encoded = document(traceparent);
+    const record: RecordToPublish = { id: 3, record: { topic: 'disclosure', ...encoded }, eventType: 'document.published', patient: true };
+    const packed = [packDocuments(0, first), packRecord(record), packDocuments(4, second), packDocuments(5, { ...second, eventIds: [], starts: [], ends: [] })];
+    elideRepeats(packed);
+    const received = structuredClone(packed);
+    restoreRepeats(received);
+    const jobs = unpackRecords(received);
+    // What the same documents packed one by one would have made.
+    const alone = (g: DocumentGroup, id: number, i: number): ProducerJob => {
+      const { eventIds, starts, ends, ...shared } = g;
+      return unpackRecord(structuredClone(packDocument(id, { ...shared, eventId: eventIds[i]!, start: starts[i]!, end: ends[i]! })));
+    };
+    expect(jobs.map((j) => j.id)).toEqual([0, 1, 2, 3, 4]);
+    expect(jobs[0]).toEqual(alone(first, 0, 0));
+    expect(jobs[1]).toEqual(alone(first, 1, 1));
+    expect(jobs[2]).toEqual(alone(first, 2, 2));
+    expect((jobs[3] as RecordToPublish).record.headers).toEqual(encoded.headers);
+    expect(jobs[4]).toEqual(alone(second, 4, 0));
+    expect(jobs.map((j) => j.patient)).toEqual([true, true, true, true, false]);
+    expect(jobs.slice(0, 3).map((j) => [(j as { start: number }).start, (j as { end: number }).end])).toEqual([
+      [0, 7],
+      [10, 17],
+      [20, 27],
+    ]);
   });
 });
 

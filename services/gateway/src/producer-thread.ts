@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { documentTranscoderReady } from '@gongkai/contracts';
 import { createLogger } from '@gongkai/runtime';
 import { RecordProducer } from './producer-core';
-import { packAnswers, restoreRepeats, unpackRecord, type ProducerThreadData, type ToProducer } from './producer-thread-messages';
+import { packAnswers, restoreRepeats, unpackRecords, type ProducerThreadData, type ToProducer } from './producer-thread-messages';
 
 const data = workerData as ProducerThreadData;
 const port = parentPort;
@@ -21,7 +21,7 @@ const producer = new RecordProducer(data, logger, (batch) => port.postMessage(pa
 port.on('message', (message: ToProducer) => {
   if (message.kind === 'publish') {
     restoreRepeats(message.records);
-    producer.publish(message.records.map(unpackRecord));
+    producer.publish(unpackRecords(message.records));
   }
   else if (message.kind === 'stop') producer.stop();
 });

@@ -9,8 +9,11 @@ import {
   elideRepeats,
   packAnswers,
   packDocument,
+  packDocuments,
   packRecord,
   readAnswers,
+  unpackRecords,
+  type DocumentGroup,
   type DocumentToPublish,
   type NotTakenReason,
   type PackedAnswers,
@@ -39,11 +42,20 @@ export interface RecordPublisher {
    * `document.patient` as `patient` for {@link publish}.
    */
   publishDocument?(document: DocumentToSend, done: PublishDone): void;
+  /**
+   * A PublishBatch call's documents, each published as {@link publishDocument} publishes one,
+   * handed over together: `done(i, …)` is called once for each document i, as `done` is for
+   * publishDocument. Publishers without it get each document through publishDocument.
+   */
+  publishDocuments?(group: DocumentGroup, done: GroupDone): void;
   /** Resolves when every record handed over so far has been sent or failed, and the producer is closed. */
   close(): Promise<void>;
 }
 
 export type PublishDone = (error: Error | undefined, position?: RecordPosition) => void;
+
+/** {@link PublishDone} for document `index` of a group. */
+export type GroupDone = (index: number, error: Error | undefined, position?: RecordPosition) => void;
 
 export type DocumentToSend = Omit<DocumentToPublish, 'kind' | 'id'>;
 
@@ -87,8 +99,11 @@ export interface AcceptedRecorder {
 export class ThreadedPublisher implements RecordPublisher {
   private readonly worker: Worker | undefined;
   private readonly local: RecordProducer | undefined;
-  /** Each job handed over, by id: a record with what is recorded of it, or a document with its caller and id. */
-  private readonly waiting = new Map<number, Waiting>();
+  /**
+   * Each job handed over, by id: a record with what is recorded of it, a document with its
+   * caller and id, or a group's document (the group's ids follow one another from `firstId`).
+   */
+  private readonly waiting = new Map<number, Waiting | GroupWaiting>();
   private readonly outbox = new Outbox<PackedRecord>((records) => {
     elideRepeats(records);
     this.worker?.postMessage({ kind: 'publish', records } satisfies ToProducer);
@@ -137,6 +152,22 @@ export class ThreadedPublisher implements RecordPublisher {
     else this.outbox.put(packDocument(id, document));
   }
 
+  publishDocuments(group: DocumentGroup, done: GroupDone): void {
+    const count = group.eventIds.length;
+    if (this.stopped) {
+      queueMicrotask(() => {
+        for (let i = 0; i < count; i++) done(i, new ProducerError('the gateway is shutting down'));
+      });
+      return;
+    }
+    const firstId = this.nextId;
+    this.nextId += count;
+    const waiting: GroupWaiting = { group, done, firstId };
+    for (let i = 0; i < count; i++) this.waiting.set(firstId + i, waiting);
+    if (this.local) this.local.publish(unpackRecords([packDocuments(firstId, group)]));
+    else this.outbox.put(packDocuments(firstId, group));
+  }
+
   private hand(job: ProducerJob): void {
     if (this.local) this.local.publish([job]);
     else this.outbox.put(packRecord(job));
@@ -166,52 +197,66 @@ export class ThreadedPublisher implements RecordPublisher {
         unrecorded = new UnrecordedError(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
       }
     }
-    for (const { done, error, position } of taken) {
-      if (error) done(error);
-      else if (unrecorded) done(unrecorded);
-      else done(undefined, position);
+    for (const { waiting, id, error, position } of taken) {
+      if (error) tell(waiting, id, error);
+      else if (unrecorded) tell(waiting, id, unrecorded);
+      else tell(waiting, id, undefined, position);
     }
   }
 
   /** The answers of one message, and the events among them Kafka took. */
-  private taken: { done: PublishDone; error?: Error; position?: RecordPosition }[] = [];
+  private taken: { waiting: Waiting | GroupWaiting; id: number; error?: Error; position?: RecordPosition }[] = [];
   private events: RecordedEvent[] = [];
 
   private readonly onAnswer = {
     published: (id: number, position: RecordPosition, payloadSha256: string): void => {
       const waiting = this.take(id);
-      if (!waiting) return;
+      if (!waiting || 'group' in waiting) return; // a group's jobs are documents
       this.events.push(recordedEvent(waiting.accepted!, payloadSha256, position, Date.now()));
-      this.taken.push({ done: waiting.done, position });
+      this.taken.push({ waiting, id, position });
     },
     publishedDocument: (id: number, position: RecordPosition, payloadSha256: string, document: PublishedDocument): void => {
       const waiting = this.take(id);
       if (!waiting) return;
-      this.events.push(recordedEvent(documentFacts(waiting.callerId, waiting.eventId, document), payloadSha256, position, Date.now()));
-      this.taken.push({ done: waiting.done, position });
+      const facts = 'group' in waiting ? documentFacts(waiting.group.callerId, waiting.group.eventIds[id - waiting.firstId]!, document) : documentFacts(waiting.callerId, waiting.eventId, document);
+      this.events.push(recordedEvent(facts, payloadSha256, position, Date.now()));
+      this.taken.push({ waiting, id, position });
     },
     notTaken: (id: number, reason: NotTakenReason, creditCode: string): void => {
       const waiting = this.take(id);
-      if (waiting) this.taken.push({ done: waiting.done, error: new DocumentNotTaken(reason, creditCode) });
+      if (waiting) this.taken.push({ waiting, id, error: new DocumentNotTaken(reason, creditCode) });
     },
     failed: (id: number, error: string): void => {
       const waiting = this.take(id);
-      if (waiting) this.taken.push({ done: waiting.done, error: new ProducerError(error) });
+      if (waiting) this.taken.push({ waiting, id, error: new ProducerError(error) });
     },
     stopped: (): void => this.onStopped?.(),
   };
 
-  private take(id: number): Waiting | undefined {
+  private take(id: number): Waiting | GroupWaiting | undefined {
     const waiting = this.waiting.get(id);
     this.waiting.delete(id);
     return waiting;
   }
 
   private failAll(err: Error): void {
-    for (const { done } of this.waiting.values()) done(err);
+    for (const [id, waiting] of this.waiting) tell(waiting, id, err);
     this.waiting.clear();
     this.onStopped?.();
   }
+}
+
+/** Answers job `id`: a job of its own, or a group's document. */
+function tell(waiting: Waiting | GroupWaiting, id: number, error: Error | undefined, position?: RecordPosition): void {
+  if ('group' in waiting) waiting.done(id - waiting.firstId, error, position);
+  else waiting.done(error, position);
+}
+
+/** A group of documents handed over (publishDocuments): document i is job firstId + i. */
+interface GroupWaiting {
+  readonly group: DocumentGroup;
+  readonly done: GroupDone;
+  readonly firstId: number;
 }
 
 /** A job handed over; `accepted` only for records (a document's facts come back with its answer). */
