@@ -195,6 +195,33 @@ describe('document transcoder', () => {
     }
   });
 
+  it("judges each document's credit code and dates for itself, whatever the document before it had", () => {
+    const good = sample().issuingBody.creditCode;
+    const bad = `${good.slice(0, -1)}${good.endsWith('0') ? '1' : '0'}`; // the wrong check character
+    const withCode = (code: string) => (d: Document) => {
+      d.issuingBody = { ...d.issuingBody, creditCode: code };
+      d.indexNumber = d.indexNumber.replace(good, code);
+    };
+    const cases: [string, (d: Document) => void, boolean][] = [
+      ['the sample', () => undefined, true],
+      ['a wrong check character', withCode(bad), false],
+      ['the sample again', () => undefined, true],
+      ['a day that does not exist', (d) => (d.formedOn = '2025-02-30'), false],
+      ['the same day again', (d) => (d.formedOn = '2025-02-30'), false],
+      ['the sample once more', () => undefined, true],
+      ['another day', (d) => (d.formedOn = '2025-02-28'), true],
+      ['the wrong character again', withCode(bad), false],
+      ['an ended validity before it began', (d) => (d.validity = { status: 'EXPIRED', effectiveOn: '2025-07-01', endedOn: '2025-06-30' }), false],
+      ['and in order', (d) => (d.validity = { status: 'EXPIRED', effectiveOn: '2025-06-01', endedOn: '2025-06-30' }), true],
+    ];
+    for (const [name, change, valid] of cases) {
+      const { fast, slow } = bothRoads(requestBytes(proto(change)));
+      expect([name, slow.valid]).toEqual([name, valid]);
+      expect([name, fast !== undefined]).toEqual([name, valid]);
+      if (fast) expect(fast.value.equals(slow.value!)).toBe(true);
+    }
+  });
+
   it('leaves unusual encodings to the general road: a field twice, an unknown field', () => {
     const request = requestBytes(proto());
     const [start, end] = documentRange(request);

@@ -114,7 +114,8 @@ class Fields {
 
   scan(b: Uint8Array, start: number, end: number): boolean {
     this.start.fill(-1);
-    this.list.length = 0;
+    // Setting an array's length is a call into V8's runtime: only when there is something to drop.
+    if (this.list.length !== 0) this.list.length = 0;
     at = start;
     while (at < end) {
       const tag = varint(b, end);
@@ -334,6 +335,31 @@ function copyText(fields: Fields, b: Uint8Array, field: number): void {
 }
 
 /**
+ * The last credit code that passed its check, and the last date read: a batch's documents
+ * mostly share their issuing body and their dates, and each check cost 0.2–0.4 µs a document
+ * on the producer thread. Only the same text is taken from them.
+ */
+let lastGoodCreditCode = '';
+let lastDate = '';
+let lastDateDays: number | undefined;
+
+function validCreditCode(creditCode: string): boolean {
+  if (creditCode === lastGoodCreditCode) return true;
+  if (findCreditCodeProblem(creditCode) !== undefined) return false;
+  lastGoodCreditCode = creditCode;
+  return true;
+}
+
+/** isoDateToEpochDays, the last date's answer kept. */
+function dayNumber(date: string): number | undefined {
+  if (date !== lastDate) {
+    lastDateDays = isoDateToEpochDays(date);
+    lastDate = date;
+  }
+  return lastDateDays;
+}
+
+/**
  * The Avro value of the DocumentPublished message in bytes [start, end), with the facts the
  * gateway needs; undefined when the general road must decide (see the top of this file).
  */
@@ -342,8 +368,8 @@ export function transcodeDocument(b: Buffer, start: number, end: number): Transc
   const d = documentFields;
   if (!d.scan(b, start, end)) return undefined;
   // The lists are reused by the sub-message scans: keep them apart.
-  attachmentsAt.length = 0;
-  keywordsAt.length = 0;
+  if (attachmentsAt.length !== 0) attachmentsAt.length = 0;
+  if (keywordsAt.length !== 0) keywordsAt.length = 0;
   for (let i = 0; i < d.list.length; i += 3) (d.list[i] === 10 ? attachmentsAt : keywordsAt).push(d.list[i + 1]!, d.list[i + 2]!);
   if (attachmentsAt.length / 2 > INPUT_LIMITS.attachmentsMax) return undefined;
 
@@ -366,7 +392,7 @@ export function transcodeDocument(b: Buffer, start: number, end: number): Transc
   const body = issuingBodyFields;
   if (!requiredText(body, b, 1)) return undefined;
   const creditCode = textOf(body, b, 2);
-  if (!creditCode || findCreditCodeProblem(creditCode) !== undefined) return undefined;
+  if (!creditCode || !validCreditCode(creditCode)) return undefined;
   const code = body.has(3) ? textOf(body, b, 3) : null;
   if (code === undefined) return undefined;
 
@@ -432,7 +458,7 @@ export function transcodeDocument(b: Buffer, start: number, end: number): Transc
 
   // formedOn, publishedAt
   const formedOn = textOf(d, b, 11);
-  const formedDays = formedOn === undefined ? undefined : isoDateToEpochDays(formedOn);
+  const formedDays = formedOn === undefined ? undefined : dayNumber(formedOn);
   if (formedDays === undefined || !d.has(12) || !timestampFields.scan(b, d.start[12]!, d.end[12]!)) return undefined;
   const seconds = timestampFields.has(1) ? timestampFields.value[1]! : 0;
   const nanos = timestampFields.has(2) ? timestampFields.value[2]! : 0;
@@ -454,8 +480,8 @@ export function transcodeDocument(b: Buffer, start: number, end: number): Transc
   if (status === undefined || status <= 0) return undefined;
   const effectiveOn = v.has(2) ? textOf(v, b, 2) : null;
   const endedOn = v.has(3) ? textOf(v, b, 3) : null;
-  const effectiveDays = effectiveOn ? isoDateToEpochDays(effectiveOn) : null;
-  const endedDays = endedOn ? isoDateToEpochDays(endedOn) : null;
+  const effectiveDays = effectiveOn ? dayNumber(effectiveOn) : null;
+  const endedDays = endedOn ? dayNumber(endedOn) : null;
   if (effectiveOn !== null && effectiveDays == null) return undefined;
   if (endedOn !== null && endedDays == null) return undefined;
   const symbol = VALIDITY_STATUSES[status];
