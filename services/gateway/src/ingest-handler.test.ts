@@ -59,20 +59,20 @@ class GroupPublisher extends HeldPublisher {
   private offset = 100;
 
   publishDocuments(group: DocumentGroup, done: GroupDone): void {
-    this.order.push(...group.eventIds);
+    this.order.push(...group.documents.map((d) => d.eventId));
     this.groups.push({ group, done });
   }
 
   /** Kafka takes every document held (offsets from 100), but those `notTaken` names, which the producer did not send. */
   answerGroups(notTaken: Record<string, DocumentNotTaken> = {}): void {
     for (const { group, done } of this.groups.splice(0)) {
-      group.eventIds.forEach((eventId, i) => {
+      group.documents.forEach(({ eventId, documentStart, documentEnd }, i) => {
         const refused = notTaken[eventId];
         if (refused) {
           done(i, refused);
           return;
         }
-        const document = transcodeDocument(Buffer.from(group.bytes.buffer, group.bytes.byteOffset, group.bytes.byteLength), group.starts[i]!, group.ends[i]!)!;
+        const document = transcodeDocument(Buffer.from(group.bytes.buffer, group.bytes.byteOffset, group.bytes.byteLength), documentStart, documentEnd)!;
         const position = { topic: TOPICS.disclosure, partition: 0, offset: String(this.offset++) };
         this.store.record([recordedEvent(documentFacts(group.callerId, eventId, document), payloadHash('document.published', document.value), position, Date.now())]);
         done(i, undefined, position);
@@ -217,7 +217,7 @@ describe('IngestHandler.publishBatch, documents handed over together', () => {
     const items = received(item(21), item(22), interpretation(23), { eventId: 'bad id', event: 'document', document: {} }, item(24));
     expect(items[0]).toBeInstanceOf(UndecodedDocumentRequest);
     const answered = t.handler.publishBatch(caller, items, Date.now() + 5000);
-    expect(t.publisher.groups.map((g) => g.group.eventIds)).toEqual([['batch-21', 'batch-22'], ['batch-24']]);
+    expect(t.publisher.groups.map((g) => g.group.documents.map((d) => d.eventId))).toEqual([['batch-21', 'batch-22'], ['batch-24']]);
     expect(t.publisher.order).toEqual(['batch-21', 'batch-22', 'batch-23', 'batch-24']);
     expect(t.publisher.groups.every((g) => g.group.patient && g.group.callerId === 'docs')).toBe(true);
     t.publisher.answerGroups();
@@ -229,7 +229,7 @@ describe('IngestHandler.publishBatch, documents handed over together', () => {
   it('answers an id repeated in the run, and a concurrent retry from another call, with the first answer as duplicates', async () => {
     const first = t.handler.publishBatch(caller, received(item(31), item(32), item(31)), Date.now() + 5000);
     const retry = t.handler.publishBatch(caller, received(item(32)), Date.now() + 5000);
-    expect(t.publisher.groups.map((g) => g.group.eventIds)).toEqual([['batch-31', 'batch-32']]);
+    expect(t.publisher.groups.map((g) => g.group.documents.map((d) => d.eventId))).toEqual([['batch-31', 'batch-32']]);
     t.publisher.answerGroups();
     expect((await first).map(answers)).toEqual([['batch-31', '100', false], ['batch-32', '101', false], ['batch-31', '100', true]]);
     expect((await retry).map(answers)).toEqual([['batch-32', '101', true]]);
@@ -254,7 +254,7 @@ describe('IngestHandler.publishBatch, documents handed over together', () => {
     t.publisher.groups.splice(0)[0]!.done(0, new Error('KafkaJSConnectionError: Connection timeout'));
     // The first is no longer in flight: its retry is handed over again; the second still waits for Kafka.
     const again = t.handler.publishBatch(caller, received(item(51)), Date.now() + 5000);
-    expect(t.publisher.groups.map((g) => g.group.eventIds)).toEqual([['batch-51']]);
+    expect(t.publisher.groups.map((g) => g.group.documents.map((d) => d.eventId))).toEqual([['batch-51']]);
     t.publisher.answerGroups();
     expect((await again).map(answers)).toEqual([['batch-51', '100', false]]);
   });

@@ -226,9 +226,6 @@ export class IngestHandler {
       items: [],
       keys: [],
       requests: [],
-      eventIds: [],
-      starts: [],
-      ends: [],
     };
   }
 
@@ -237,9 +234,6 @@ export class IngestHandler {
     run.items.push(index);
     run.keys.push(key);
     run.requests.push(request);
-    run.eventIds.push(request.eventId);
-    run.starts.push(request.documentStart);
-    run.ends.push(request.documentEnd);
   }
 
   /**
@@ -249,7 +243,7 @@ export class IngestHandler {
    */
   private handRun(run: DocumentRun): undefined {
     const { caller, how, entry } = run;
-    const group = { callerId: caller.id, time: this.now(), traceparent: how.traceparent, issuingBodies: caller.grant.issuingBodies, bytes: run.bytes, patient: how.patient, eventIds: run.eventIds, starts: run.starts, ends: run.ends };
+    const group = { callerId: caller.id, time: this.now(), traceparent: how.traceparent, issuingBodies: caller.grant.issuingBodies, bytes: run.bytes, patient: how.patient, documents: run.requests };
     this.deps.publisher.publishDocuments!(group, (i, err, position) => {
       const key = run.keys[i]!;
       const index = run.items[i]!;
@@ -262,7 +256,7 @@ export class IngestHandler {
           run.settle(index, error as Error);
         }
       } else {
-        const [error, result] = this.outcome(run.eventIds[i]!, err, position);
+        const [error, result] = this.outcome(run.requests[i]!.eventId, err, position);
         run.settle(index, error, result);
       }
       // The run's entry is shared: a waiting retry of another of its ids asks again, and waits again.
@@ -552,10 +546,8 @@ interface DocumentRun {
   readonly entry: InFlight;
   readonly items: number[];
   readonly keys: string[];
+  /** The documents, handed over as they are (DocumentGroup.documents). */
   readonly requests: UndecodedDocumentRequest[];
-  readonly eventIds: string[];
-  readonly starts: number[];
-  readonly ends: number[];
 }
 
 /**

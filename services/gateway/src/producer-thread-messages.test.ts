@@ -134,23 +134,22 @@ describe('a group of documents', () => {
       issuingBodies: ['11371500004283170L'],
       bytes,
       patient,
-      eventIds,
-      starts: eventIds.map((_, i) => from + 10 * i),
-      ends: eventIds.map((_, i) => from + 10 * i + 7),
+      documents: eventIds.map((eventId, i) => ({ eventId, documentStart: from + 10 * i, documentEnd: from + 10 * i + 7 })),
     });
     const first = group(['evt-1', 'evt-2', 'evt-3'], 0, true);
     const second = group(['evt-9'], 40, false);
     const encoded = document(traceparent);
     const record: RecordToPublish = { id: 3, record: { topic: 'disclosure', ...encoded }, eventType: 'document.published', patient: true };
-    const packed = [packDocuments(0, first), packRecord(record), packDocuments(4, second), packDocuments(5, { ...second, eventIds: [], starts: [], ends: [] })];
+    const packed = [packDocuments(0, first), packRecord(record), packDocuments(4, second), packDocuments(5, { ...second, documents: [] })];
     elideRepeats(packed);
     const received = structuredClone(packed);
     restoreRepeats(received);
     const jobs = unpackRecords(received);
     // What the same documents packed one by one would have made.
     const alone = (g: DocumentGroup, id: number, i: number): ProducerJob => {
-      const { eventIds, starts, ends, ...shared } = g;
-      return unpackRecord(structuredClone(packDocument(id, { ...shared, eventId: eventIds[i]!, start: starts[i]!, end: ends[i]! })));
+      const { documents, ...shared } = g;
+      const { eventId, documentStart: start, documentEnd: end } = documents[i]!;
+      return unpackRecord(structuredClone(packDocument(id, { ...shared, eventId, start, end })));
     };
     expect(jobs.map((j) => j.id)).toEqual([0, 1, 2, 3, 4]);
     expect(jobs[0]).toEqual(alone(first, 0, 0));

@@ -49,9 +49,9 @@ export interface DocumentToPublish {
 /**
  * The documents of one PublishBatch call that go to the producer thread together, in the
  * order of the call's items: one caller, one time and trace context, one buffer of request
- * bytes. Item `i` is bytes [starts[i], ends[i]) of `bytes`, with event id `eventIds[i]`.
- * Crossing as one packed array (packDocuments), it spares the gRPC thread an object, a
- * callback and a packed array per document, which a call's hundred documents kept alive
+ * bytes, and each document's event id and place in it ([documentStart, documentEnd) of
+ * `bytes`). Crossing as one packed array (packDocuments), it spares the gRPC thread an object,
+ * a callback and a packed array per document, which a call's hundred documents kept alive
  * across collections while Kafka was waited for.
  */
 export interface DocumentGroup {
@@ -61,9 +61,7 @@ export interface DocumentGroup {
   readonly issuingBodies: readonly string[];
   readonly bytes: Uint8Array;
   readonly patient: boolean;
-  readonly eventIds: readonly string[];
-  readonly starts: readonly number[];
-  readonly ends: readonly number[];
+  readonly documents: readonly { readonly eventId: string; readonly documentStart: number; readonly documentEnd: number }[];
 }
 
 /** What the producer thread is handed: records ready to send, and documents to make into records first. */
@@ -159,9 +157,9 @@ export function packDocument(id: number, document: Omit<DocumentToPublish, 'kind
  * ({@link unpackRecords}).
  */
 export function packDocuments(firstId: number, group: DocumentGroup): PackedRecord {
-  const { eventIds, starts, ends } = group;
-  const packed: unknown[] = [firstId, DOCUMENTS | (group.patient ? PATIENT : 0), group.callerId, group.time, group.traceparent, group.issuingBodies, group.bytes, eventIds.length];
-  for (let i = 0; i < eventIds.length; i++) packed.push(eventIds[i], starts[i], ends[i]);
+  const { documents } = group;
+  const packed: unknown[] = [firstId, DOCUMENTS | (group.patient ? PATIENT : 0), group.callerId, group.time, group.traceparent, group.issuingBodies, group.bytes, documents.length];
+  for (const d of documents) packed.push(d.eventId, d.documentStart, d.documentEnd);
   return packed;
 }
 

@@ -153,7 +153,7 @@ export class ThreadedPublisher implements RecordPublisher {
   }
 
   publishDocuments(group: DocumentGroup, done: GroupDone): void {
-    const count = group.eventIds.length;
+    const count = group.documents.length;
     if (this.stopped) {
       queueMicrotask(() => {
         for (let i = 0; i < count; i++) done(i, new ProducerError('the gateway is shutting down'));
@@ -218,7 +218,7 @@ export class ThreadedPublisher implements RecordPublisher {
     publishedDocument: (id: number, position: RecordPosition, payloadSha256: string, document: PublishedDocument): void => {
       const waiting = this.take(id);
       if (!waiting) return;
-      const facts = 'group' in waiting ? documentFacts(waiting.group.callerId, waiting.group.eventIds[id - waiting.firstId]!, document) : documentFacts(waiting.callerId, waiting.eventId, document);
+      const facts = 'group' in waiting ? documentFacts(waiting.group.callerId, waiting.group.documents[id - waiting.firstId]!.eventId, document) : documentFacts(waiting.callerId, waiting.eventId, document);
       this.events.push(recordedEvent(facts, payloadSha256, position, Date.now()));
       this.taken.push({ waiting, id, position });
     },
